@@ -1,0 +1,33 @@
+//! The command line: one clap `Args` struct per command, each with `run()`.
+
+use crate::cmd;
+use clap::{Parser, Subcommand};
+
+/// Build a fast static link-in-bio page whose every outbound link carries
+/// your affiliate tags and UTM parameters.
+#[derive(Debug, Parser)]
+#[command(name = "biopage", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site with a commented profile.toml and products.toml.
+    Init(cmd::init::Args),
+    /// Build a site into public/ (atomically: a failed build changes nothing).
+    Build(cmd::build::Args),
+    /// List the built-in themes.
+    Themes(cmd::themes::Args),
+}
+
+impl Cli {
+    pub fn run(&self) -> Result<(), crate::diag::Failure> {
+        match &self.command {
+            Command::Init(a) => a.run(),
+            Command::Build(a) => a.run(),
+            Command::Themes(a) => a.run(),
+        }
+    }
+}

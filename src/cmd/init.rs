@@ -1,0 +1,59 @@
+//! `biopage init`: a working site to start from.
+
+use crate::diag::Failure;
+use anyhow::{bail, Context as _};
+use clap::Args as ClapArgs;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Where to create the site (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+pub const PROFILE: &str = include_str!("../../templates/init/profile.toml");
+pub const PRODUCTS: &str = include_str!("../../templates/init/products.toml");
+const AVATAR: &[u8] = include_bytes!("../assets/placeholder-avatar.png");
+const PRODUCT: &[u8] = include_bytes!("../assets/placeholder-product.png");
+
+impl Args {
+    pub fn run(&self) -> Result<(), Failure> {
+        init(&self.dir)?;
+        let shown = self.dir.display();
+        println!("Created a biopage site in {shown}.\n\nNext:\n  edit {shown}/profile.toml and {shown}/products.toml\n  biopage build {shown}        # writes {shown}/public/");
+        Ok(())
+    }
+}
+
+pub fn init(dir: &Path) -> anyhow::Result<()> {
+    if dir.join("profile.toml").exists() {
+        bail!(
+            "{} already has a profile.toml; biopage init never overwrites a site",
+            dir.display()
+        );
+    }
+    let files: [(&str, &[u8]); 4] = [
+        ("profile.toml", PROFILE.as_bytes()),
+        ("products.toml", PRODUCTS.as_bytes()),
+        ("images/avatar.png", AVATAR),
+        ("images/product.png", PRODUCT),
+    ];
+    for (rel, _) in &files {
+        if dir.join(rel).exists() {
+            bail!(
+                "{} already exists; biopage init never overwrites files",
+                dir.join(rel).display()
+            );
+        }
+    }
+    for (rel, bytes) in files {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! Diagnostics: every problem a user can cause is a [`Diagnostic`] that knows
+//! where it is (file, line, column) and how to fix it.
+//!
+//! The pipeline collects diagnostics instead of stopping at the first one, so
+//! that a user fixes every mistake in one edit-build cycle, and the renderer
+//! prints them in the style of rustc so that editors and terminals can jump
+//! to `file:line:col`.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a finding is: errors fail the build, warnings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a source file, resolved to 1-based line and column (columns
+/// count characters, not bytes, so that Vietnamese and Chinese text lines up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loc {
+    pub file: Arc<Path>,
+    pub line: usize,
+    pub col: usize,
+    /// The text of the line, for the snippet under the message.
+    pub line_text: String,
+    /// How many characters to underline.
+    pub len: usize,
+}
+
+impl Loc {
+    /// A location that names only a file (for errors that have no span, such
+    /// as a file that cannot be read).
+    pub fn file_only(file: &Path) -> Self {
+        Loc {
+            file: Arc::from(file),
+            line: 0,
+            col: 0,
+            line_text: String::new(),
+            len: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable code for warnings (for `--deny-warnings` and CI filters).
+    pub code: &'static str,
+    pub message: String,
+    /// Boxed: most diagnostics travel in `Result`s, which stay small this way.
+    pub loc: Option<Box<Loc>>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code: "error",
+            message: message.into(),
+            loc: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            loc: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, loc: Option<Loc>) -> Self {
+        self.loc = loc.map(Box::new);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// rustc-like: a header, an arrow to `file:line:col`, the line with the
+    /// spot underlined, and a help line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.severity == Severity::Warning {
+            writeln!(f, "{kind}[{}]: {}", self.code, self.message)?;
+        } else {
+            writeln!(f, "{kind}: {}", self.message)?;
+        }
+        if let Some(loc) = &self.loc {
+            if loc.line == 0 {
+                writeln!(f, "  --> {}", loc.file.display())?;
+            } else {
+                let gutter = loc.line.to_string().len();
+                let pad = " ".repeat(gutter);
+                writeln!(
+                    f,
+                    "{pad}--> {}:{}:{}",
+                    loc.file.display(),
+                    loc.line,
+                    loc.col
+                )?;
+                writeln!(f, "{pad} |")?;
+                let shown: String = loc.line_text.chars().take(160).collect();
+                writeln!(f, "{} | {}", loc.line, shown)?;
+                let mut marker = String::new();
+                for c in loc.line_text.chars().take(loc.col.saturating_sub(1)) {
+                    marker.push(if c == '\t' { '\t' } else { ' ' });
+                }
+                let len = loc.len.clamp(1, 160);
+                let _ = write!(marker, "{}", "^".repeat(len));
+                writeln!(f, "{pad} | {marker}")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics gathered over one stage or one whole build.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Errors first, then by file and position, so output is stable.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.loc
+                    .as_ref()
+                    .map(|l| (l.file.to_path_buf(), l.line, l.col))
+                    .unwrap_or_default()
+            };
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| key(a).cmp(&key(b)))
+        });
+        self
+    }
+}
+
+/// The failure of a whole command: either a list of located problems in the
+/// user's input (exit status 1) or an environment problem (exit status 2).
+#[derive(Debug)]
+pub enum Failure {
+    Input(Diagnostics),
+    Environment(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Environment(e)
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Input(d)
+    }
+}
+
+/// Maps byte offsets of one source text to [`Loc`]s.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: Arc<Path>,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path: Arc::from(path.into()),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The location of a byte span. Out-of-range offsets clamp to the end of
+    /// the text rather than panic, since spans come from a parser we do not own.
+    pub fn loc(&self, span: std::ops::Range<usize>) -> Loc {
+        let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
+        let line_idx = match self.line_starts.binary_search(&start) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_idx];
+        let line_end = self
+            .line_starts
+            .get(line_idx + 1)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let col = self.text[line_start..start].chars().count() + 1;
+        let span_text = &self.text[start..end.min(line_end.max(start))];
+        Loc {
+            file: self.path.clone(),
+            line: line_idx + 1,
+            col,
+            line_text: line_text.to_string(),
+            len: span_text.chars().count().max(1),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo; used for "did you mean" hints.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loc_counts_characters_not_bytes() {
+        let src = SourceFile::new("p.toml", "a = 1\nname = \"Nguyễn\" x\n");
+        let off = src.text.find('x').unwrap();
+        let loc = src.loc(off..off + 1);
+        assert_eq!((loc.line, loc.col), (2, 17));
+        assert_eq!(loc.line_text, "name = \"Nguyễn\" x");
+    }
+
+    #[test]
+    fn loc_clamps_out_of_range_spans() {
+        let src = SourceFile::new("p.toml", "ab");
+        let loc = src.loc(10..20);
+        assert_eq!(loc.line, 1);
+        assert_eq!(loc.col, 3);
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["handle", "name", "bio", "avatar"];
+        assert_eq!(did_you_mean("handel", keys), Some("handle"));
+        assert_eq!(did_you_mean("avtar", keys), Some("avatar"));
+        assert_eq!(did_you_mean("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn display_shows_location_snippet_and_help() {
+        let src = SourceFile::new("site/profile.toml", "handel = \"x\"\n");
+        let d = Diagnostic::error("unknown key `handel`")
+            .at(Some(src.loc(0..6)))
+            .help("did you mean `handle`?");
+        let text = d.to_string();
+        assert!(text.contains("--> site/profile.toml:1:1"), "{text}");
+        assert!(text.contains("^^^^^^"), "{text}");
+        assert!(text.contains("= help: did you mean `handle`?"), "{text}");
+    }
+}

@@ -1,0 +1,377 @@
+//! Languages and money: which UI strings a page shows and how it writes a
+//! price. Kept as plain tables (no ICU) because biopage supports a small,
+//! curated set of languages and currencies and must format them identically
+//! on every machine.
+
+use serde::Serialize;
+
+/// The languages biopage has UI strings for. A `language` in profile.toml is
+/// a BCP 47 tag that maps onto one of these (`vi-VN` → `Vi`, `zh-TW` → `ZhHant`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Lang {
+    En,
+    Vi,
+    ZhHans,
+    ZhHant,
+}
+
+/// Tags accepted, for error messages.
+pub const SUPPORTED_LANGUAGES: &[&str] = &["en", "vi", "zh-Hans", "zh-Hant"];
+
+impl Lang {
+    /// Maps a BCP 47 tag to a supported language. Region and script subtags
+    /// are honoured where they change the script (zh-TW, zh-HK, zh-MO and
+    /// zh-Hant are traditional Chinese).
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let lower = tag.trim().replace('_', "-").to_ascii_lowercase();
+        let mut parts = lower.split('-');
+        let primary = parts.next()?;
+        let rest: Vec<&str> = parts.collect();
+        if rest
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return None;
+        }
+        match primary {
+            "en" => Some(Lang::En),
+            "vi" => Some(Lang::Vi),
+            "zh" => {
+                let traditional = rest
+                    .iter()
+                    .any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
+                let simplified = rest.iter().any(|p| matches!(*p, "hans" | "cn" | "sg"));
+                Some(if traditional && !simplified {
+                    Lang::ZhHant
+                } else {
+                    Lang::ZhHans
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The value for `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Vi => "vi",
+            Lang::ZhHans => "zh-Hans",
+            Lang::ZhHant => "zh-Hant",
+        }
+    }
+
+    /// The Open Graph locale.
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            Lang::En => "en_US",
+            Lang::Vi => "vi_VN",
+            Lang::ZhHans => "zh_CN",
+            Lang::ZhHant => "zh_TW",
+        }
+    }
+
+    fn is_zh(self) -> bool {
+        matches!(self, Lang::ZhHans | Lang::ZhHant)
+    }
+
+    /// Thousands and decimal separators, and whether the symbol follows the
+    /// number (Vietnamese writes `289.000 ₫`).
+    fn number_style(self) -> (char, char, bool) {
+        match self {
+            Lang::Vi => ('.', ',', true),
+            Lang::En | Lang::ZhHans | Lang::ZhHant => (',', '.', false),
+        }
+    }
+}
+
+/// The UI strings of a page. Templates read them as `t.<key>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Strings {
+    pub links: &'static str,
+    pub products: &'static str,
+    pub socials: &'static str,
+    pub sponsored: &'static str,
+    pub disclosure: &'static str,
+    pub coupon: &'static str,
+    pub coupon_hint: &'static str,
+    pub review: &'static str,
+    pub buy: &'static str,
+    pub was: &'static str,
+    pub redirecting: &'static str,
+    pub continue_to: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+    pub skip_to_links: &'static str,
+    pub made_with: &'static str,
+}
+
+pub fn strings(lang: Lang) -> Strings {
+    match lang {
+        Lang::En => Strings {
+            links: "Links",
+            products: "Products I recommend",
+            socials: "Follow me",
+            sponsored: "Ad",
+            disclosure: "Some links on this page are affiliate or sponsored links: I may earn a commission when you buy, at no extra cost to you.",
+            coupon: "Code",
+            coupon_hint: "Tap the code to select it, then copy",
+            review: "My review",
+            buy: "Buy",
+            was: "Was",
+            redirecting: "Taking you to",
+            continue_to: "Continue",
+            not_found_title: "Page not found",
+            not_found_body: "This page does not exist or has moved.",
+            back_home: "Back to the main page",
+            skip_to_links: "Skip to links",
+            made_with: "Made with biopage",
+        },
+        Lang::Vi => Strings {
+            links: "Liên kết",
+            products: "Sản phẩm mình tin dùng",
+            socials: "Theo dõi mình",
+            sponsored: "Quảng cáo",
+            disclosure: "Một số liên kết trên trang này là liên kết quảng cáo hoặc tiếp thị liên kết: mình có thể nhận hoa hồng khi bạn mua hàng, giá bạn trả không thay đổi.",
+            coupon: "Mã",
+            coupon_hint: "Chạm vào mã để chọn rồi sao chép",
+            review: "Xem review",
+            buy: "Mua ngay",
+            was: "Giá gốc",
+            redirecting: "Đang chuyển đến",
+            continue_to: "Tiếp tục",
+            not_found_title: "Không tìm thấy trang",
+            not_found_body: "Trang này không tồn tại hoặc đã được chuyển đi.",
+            back_home: "Về trang chính",
+            skip_to_links: "Chuyển đến liên kết",
+            made_with: "Tạo bằng biopage",
+        },
+        Lang::ZhHans => Strings {
+            links: "链接",
+            products: "好物推荐",
+            socials: "关注我",
+            sponsored: "广告",
+            disclosure: "本页部分链接为广告或推广链接：通过这些链接购买，我可能获得佣金，你支付的价格不变。",
+            coupon: "优惠码",
+            coupon_hint: "点按优惠码即可选中并复制",
+            review: "看测评",
+            buy: "去购买",
+            was: "原价",
+            redirecting: "正在前往",
+            continue_to: "继续",
+            not_found_title: "页面不存在",
+            not_found_body: "这个页面不存在或已被移动。",
+            back_home: "返回主页",
+            skip_to_links: "跳到链接",
+            made_with: "由 biopage 生成",
+        },
+        Lang::ZhHant => Strings {
+            links: "連結",
+            products: "好物推薦",
+            socials: "追蹤我",
+            sponsored: "廣告",
+            disclosure: "本頁部分連結為廣告或推廣連結：透過這些連結購買，我可能獲得佣金，你支付的價格不變。",
+            coupon: "優惠碼",
+            coupon_hint: "點按優惠碼即可選取並複製",
+            review: "看評測",
+            buy: "去購買",
+            was: "原價",
+            redirecting: "正在前往",
+            continue_to: "繼續",
+            not_found_title: "找不到頁面",
+            not_found_body: "這個頁面不存在或已被移動。",
+            back_home: "返回主頁",
+            skip_to_links: "跳到連結",
+            made_with: "由 biopage 產生",
+        },
+    }
+}
+
+/// An ISO 4217 currency biopage can format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Currency {
+    pub code: &'static str,
+    /// Digits after the decimal point in the major unit.
+    pub minor_digits: u32,
+    symbol: &'static str,
+    /// The symbol in Chinese pages where it differs (CN¥ is just ¥ there).
+    zh_symbol: Option<&'static str>,
+}
+
+const fn cur(code: &'static str, minor_digits: u32, symbol: &'static str) -> Currency {
+    Currency {
+        code,
+        minor_digits,
+        symbol,
+        zh_symbol: None,
+    }
+}
+
+/// The currencies of the markets biopage's users sell in. Symbols follow
+/// CLDR's English short forms; ambiguous dollar and yen signs are qualified
+/// except in the currency's home language.
+pub const CURRENCIES: &[Currency] = &[
+    cur("AUD", 2, "A$"),
+    cur("CAD", 2, "CA$"),
+    cur("CHF", 2, "CHF "),
+    Currency {
+        code: "CNY",
+        minor_digits: 2,
+        symbol: "CN¥",
+        zh_symbol: Some("¥"),
+    },
+    cur("EUR", 2, "€"),
+    cur("GBP", 2, "£"),
+    Currency {
+        code: "HKD",
+        minor_digits: 2,
+        symbol: "HK$",
+        zh_symbol: Some("HK$"),
+    },
+    cur("IDR", 0, "Rp "),
+    cur("INR", 2, "₹"),
+    Currency {
+        code: "JPY",
+        minor_digits: 0,
+        symbol: "¥",
+        zh_symbol: Some("JP¥"),
+    },
+    cur("KRW", 0, "₩"),
+    cur("MYR", 2, "RM "),
+    cur("NZD", 2, "NZ$"),
+    cur("PHP", 2, "₱"),
+    cur("SGD", 2, "S$"),
+    cur("THB", 2, "฿"),
+    Currency {
+        code: "TWD",
+        minor_digits: 0,
+        symbol: "NT$",
+        zh_symbol: Some("NT$"),
+    },
+    cur("USD", 2, "US$"),
+    cur("VND", 0, "₫"),
+];
+
+impl Currency {
+    pub fn lookup(code: &str) -> Option<Currency> {
+        CURRENCIES
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+            .copied()
+    }
+
+    fn symbol_for(&self, lang: Lang) -> &'static str {
+        if lang.is_zh() {
+            if let Some(s) = self.zh_symbol {
+                return s;
+            }
+        }
+        if self.code == "USD" && lang == Lang::En {
+            return "$";
+        }
+        self.symbol
+    }
+
+    /// Converts an amount in the major unit to minor units, rounding half
+    /// away from zero; `None` if the amount is negative, not finite or too big.
+    pub fn to_minor(&self, amount: f64) -> Option<i64> {
+        let scaled = amount * 10f64.powi(self.minor_digits as i32);
+        if !scaled.is_finite() || !(0.0..=1e15).contains(&scaled) {
+            return None;
+        }
+        Some(scaled.round() as i64)
+    }
+
+    /// The amount as a plain decimal string (`199.00`), for JSON-LD.
+    pub fn plain(&self, minor: i64) -> String {
+        let digits = self.minor_digits as usize;
+        if digits == 0 {
+            return minor.to_string();
+        }
+        let div = 10i64.pow(self.minor_digits);
+        format!("{}.{:0digits$}", minor / div, minor % div)
+    }
+
+    /// The amount as a reader of `lang` expects it: `289.000 ₫` (vi),
+    /// `₫289,000` (en), `¥199.00` (zh-Hans), `$28.90` (en).
+    pub fn format(&self, minor: i64, lang: Lang) -> String {
+        let (group, decimal, symbol_after) = lang.number_style();
+        let digits = self.minor_digits as usize;
+        let div = 10i64.pow(self.minor_digits);
+        let whole = (minor / div).to_string();
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 + 8);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        if digits > 0 {
+            grouped.push(decimal);
+            grouped.push_str(&format!("{:0digits$}", minor % div));
+        }
+        let symbol = self.symbol_for(lang).trim_end();
+        if symbol_after {
+            format!("{grouped}\u{a0}{symbol}")
+        } else if self.symbol_for(lang).ends_with(' ') {
+            format!("{symbol}\u{a0}{grouped}")
+        } else {
+            format!("{symbol}{grouped}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(code: &str, amount: f64, lang: Lang) -> String {
+        let c = Currency::lookup(code).unwrap();
+        c.format(c.to_minor(amount).unwrap(), lang)
+    }
+
+    #[test]
+    fn formats_per_language() {
+        assert_eq!(fmt("VND", 289000.0, Lang::Vi), "289.000\u{a0}₫");
+        assert_eq!(fmt("CNY", 199.0, Lang::ZhHans), "¥199.00");
+        assert_eq!(fmt("USD", 28.9, Lang::En), "$28.90");
+        assert_eq!(fmt("VND", 1289000.0, Lang::En), "₫1,289,000");
+        assert_eq!(fmt("USD", 28.9, Lang::Vi), "28,90\u{a0}US$");
+        assert_eq!(fmt("CNY", 1234.5, Lang::En), "CN¥1,234.50");
+        assert_eq!(fmt("JPY", 1500.0, Lang::ZhHant), "JP¥1,500");
+        assert_eq!(fmt("MYR", 12.0, Lang::En), "RM\u{a0}12.00");
+        assert_eq!(fmt("VND", 0.0, Lang::Vi), "0\u{a0}₫");
+    }
+
+    #[test]
+    fn plain_amounts_for_structured_data() {
+        let c = Currency::lookup("cny").unwrap();
+        assert_eq!(c.plain(c.to_minor(199.0).unwrap()), "199.00");
+        assert_eq!(c.plain(c.to_minor(0.5).unwrap()), "0.50");
+        let v = Currency::lookup("VND").unwrap();
+        assert_eq!(v.plain(289000), "289000");
+    }
+
+    #[test]
+    fn rejects_negative_and_absurd_amounts() {
+        let c = Currency::lookup("USD").unwrap();
+        assert_eq!(c.to_minor(-1.0), None);
+        assert_eq!(c.to_minor(f64::NAN), None);
+        assert_eq!(c.to_minor(1e300), None);
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(Lang::parse("vi"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("vi-VN"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("en_US"), Some(Lang::En));
+        assert_eq!(Lang::parse("zh"), Some(Lang::ZhHans));
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::ZhHans));
+        assert_eq!(Lang::parse("zh-TW"), Some(Lang::ZhHant));
+        assert_eq!(Lang::parse("zh-Hant-HK"), Some(Lang::ZhHant));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::parse("vi-"), None);
+        assert_eq!(Lang::parse(""), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! biopage: a creator's TOML profile and products become a static
+//! link-in-bio page whose every outbound link is tagged for attribution.
+//!
+//! The pipeline (see DESIGN.md): [`load`] → [`resolve`] → [`render`] → [`emit`].
+
+pub mod build;
+pub mod cli;
+pub mod cmd;
+pub mod diag;
+pub mod emit;
+pub mod files;
+pub mod i18n;
+pub mod icons;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod networks;
+pub mod render;
+pub mod resolve;
+pub mod themes;
+pub mod tracking;

@@ -1,0 +1,27 @@
+use biopage::diag::Failure;
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = biopage::cli::Cli::parse();
+    match cli.run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(diags)) => {
+            let diags = diags.sorted();
+            for d in diags.iter() {
+                eprint!("{d}");
+                eprintln!();
+            }
+            let n = diags.error_count();
+            eprintln!(
+                "error: the build failed with {n} error{}; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::Environment(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

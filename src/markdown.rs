@@ -1,0 +1,157 @@
+//! Markdown for the bio and product descriptions, made safe for a page that
+//! strangers' browsers open: raw HTML is shown as text, images are reduced to
+//! their alt text, headings become bold paragraphs (the page owns the
+//! outline), and every link is checked and tagged like any other link.
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// A link inside Markdown that could not be accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLink {
+    pub url: String,
+    pub message: String,
+    pub help: String,
+}
+
+/// Renders `src` to HTML. `tag_link` receives each link destination and
+/// returns the URL to write (tagged) or why it is refused.
+pub fn render(
+    src: &str,
+    mut tag_link: impl FnMut(&str) -> Result<String, BadLink>,
+) -> Result<String, Vec<BadLink>> {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut bad = Vec::new();
+    let mut events = Vec::new();
+    let mut in_image = 0usize;
+    for event in Parser::new_ext(src, opts) {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Heading { .. }) => {
+                events.push(Event::Start(Tag::Paragraph));
+                events.push(Event::Start(Tag::Strong));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                events.push(Event::End(TagEnd::Strong));
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest =
+                    if matches!(link_type, LinkType::Email) && !dest_url.starts_with("mailto:") {
+                        format!("mailto:{dest_url}")
+                    } else {
+                        dest_url.to_string()
+                    };
+                let url = match tag_link(&dest) {
+                    Ok(u) => u,
+                    Err(e) => {
+                        bad.push(e);
+                        String::new()
+                    }
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(url),
+                    title,
+                    id,
+                }));
+            }
+            other if in_image > 0 => {
+                if let Event::Text(t) = other {
+                    events.push(Event::Text(t));
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let mut html = String::with_capacity(src.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Links leave the page: mark them so the browser sends no opener.
+    Ok(html.replace("<a href=", "<a rel=\"noopener\" href="))
+}
+
+/// Plain text of Markdown (for meta descriptions and JSON-LD).
+pub fn plain_text(src: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(src) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(src: &str) -> String {
+        render(src, |u| Ok(format!("{u}?t=1"))).unwrap()
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = ok("hi <script>alert(1)</script> <b onclick=x>b</b>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+    }
+
+    #[test]
+    fn links_are_tagged_and_marked() {
+        let html = ok("see [shop](https://a.example/x)");
+        assert!(
+            html.contains(r#"<a rel="noopener" href="https://a.example/x?t=1">shop</a>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn bad_links_are_reported() {
+        let err = render("[x](javascript:alert(1)) [y](https://ok.example)", |u| {
+            if u.starts_with("https") {
+                Ok(u.to_string())
+            } else {
+                Err(BadLink {
+                    url: u.into(),
+                    message: "no".into(),
+                    help: String::new(),
+                })
+            }
+        })
+        .unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].url, "javascript:alert(1)");
+    }
+
+    #[test]
+    fn images_become_alt_text_and_headings_paragraphs() {
+        let html = ok("# Big\n\n![a cat](https://x.example/c.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains("a cat"), "{html}");
+        assert!(html.contains("<p><strong>Big</strong></p>"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_strips_markup() {
+        assert_eq!(
+            plain_text("Review **thật**, <i>x</i>\n\nhai"),
+            "Review thật, <i>x</i> hai"
+        );
+    }
+}

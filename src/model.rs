@@ -1,0 +1,161 @@
+//! The raw input model: what `load` read from the TOML files, with the
+//! location of every value a later stage may need to complain about.
+//!
+//! Nothing here is resolved: defaults are not applied, URLs are not checked
+//! and dates are not compared. That is `resolve`'s job, which keeps it pure.
+
+use crate::diag::Loc;
+use std::path::PathBuf;
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub loc: Option<Loc>,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, loc: Option<Loc>) -> Self {
+        At { value, loc }
+    }
+
+    /// A value that was not written by the user (a default, or a test).
+    pub fn bare(value: T) -> Self {
+        At { value, loc: None }
+    }
+}
+
+/// The site-wide keys shared by profile.toml and agency.toml. Every field is
+/// optional so that the layers (built-in < agency < profile) can be merged.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub base_url: Option<At<String>>,
+    pub language: Option<At<String>>,
+    pub theme: Option<At<String>>,
+    pub tracking: TrackingInput,
+    pub disclosure: Option<At<String>>,
+    pub networks: Vec<NetworkInput>,
+}
+
+/// `[tracking]`.
+#[derive(Debug, Clone, Default)]
+pub struct TrackingInput {
+    /// `utm_*` defaults, in file order. An empty string removes a default.
+    pub utm: Vec<(String, At<String>)>,
+    pub channels: Option<Vec<At<String>>>,
+    pub default_channel: Option<At<String>>,
+}
+
+/// `[networks.NAME]`: a preset (by its id keys) or a generic network.
+#[derive(Debug, Clone)]
+pub struct NetworkInput {
+    pub name: At<String>,
+    /// Preset identifiers (`tag`, `affiliate_id`, `id`) and generic keys, as written.
+    pub tag: Option<At<String>>,
+    pub affiliate_id: Option<At<String>>,
+    pub id: Option<At<String>>,
+    pub template: Option<At<String>>,
+    pub params: Vec<(String, At<String>)>,
+    pub domains: Vec<At<String>>,
+    pub utm: Option<bool>,
+    pub tld: Option<At<String>>,
+}
+
+/// `utm = …` on a link or product.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum UtmOverride {
+    #[default]
+    Inherit,
+    Off,
+    Set(Vec<(String, At<String>)>),
+}
+
+/// A schedule bound, in Unix seconds (UTC). A bare date as `ends` means the
+/// end of that day, so `ends = 2026-12-31` includes the 31st.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instant(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Link,
+    Product,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Link => "link",
+            ItemKind::Product => "product",
+        }
+    }
+}
+
+/// An image the site names, checked on load: inside the site directory, an
+/// existing file, and a readable image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageInput {
+    /// As written, relative to the site directory.
+    pub rel: String,
+    pub abs: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    /// A short content hash, for fingerprinted output names.
+    pub hash: String,
+    pub ext: &'static str,
+}
+
+/// A `[[links]]` or `[[products]]` entry. One type for both, because the
+/// tracking rules treat them alike.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// Where the entry starts (its `[[links]]` header), for errors about the
+    /// entry as a whole.
+    pub loc: Option<Loc>,
+    pub id: Option<At<String>>,
+    pub title: At<String>,
+    pub url: At<String>,
+    pub group: Option<At<String>>,
+    pub featured: bool,
+    pub sponsored: Option<bool>,
+    pub network: Option<At<String>>,
+    pub utm: UtmOverride,
+    pub starts: Option<At<Instant>>,
+    pub ends: Option<At<Instant>>,
+    pub enabled: bool,
+    // products only
+    pub image: Option<ImageInput>,
+    pub image_alt: Option<At<String>>,
+    pub price: Option<At<f64>>,
+    pub compare_at_price: Option<At<f64>>,
+    pub currency: Option<At<String>>,
+    pub coupon: Option<At<String>>,
+    pub review: Option<At<String>>,
+    pub description: Option<At<String>>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Social {
+    pub platform: At<String>,
+    pub url: At<String>,
+    pub label: Option<String>,
+}
+
+/// One creator: profile.toml and products.toml.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub dir: PathBuf,
+    pub settings: Settings,
+    pub name: At<String>,
+    pub handle: At<String>,
+    pub bio: Option<At<String>>,
+    pub avatar: Option<ImageInput>,
+    pub socials: Vec<Social>,
+    pub links: Vec<Item>,
+    pub products: Vec<Item>,
+    /// `templates/` of the site, when present: overrides of theme templates.
+    pub templates_dir: Option<PathBuf>,
+    /// `static/`, copied verbatim to the output root.
+    pub static_dir: Option<PathBuf>,
+}

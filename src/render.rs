@@ -1,0 +1,207 @@
+//! Stage 3, render: pages to HTML with tera 2, then minified.
+//!
+//! One [`Renderer`] (one `Tera`) per build: templates are parsed once and
+//! shared by every page of every creator. Templates receive finished values;
+//! they never compute a tracking URL.
+//!
+//! Template lookup uses tera's fallback prefixes: a site's own
+//! `templates/index.html` is registered as `index.html` and wins; otherwise
+//! `theme/index.html`, then the built-in partials under `builtin/`.
+
+use crate::diag::{Diagnostic, Diagnostics, Loc};
+use crate::resolve::{Page, Redirect};
+use crate::themes::{Theme, PARTIALS};
+use base64::Engine as _;
+use serde::Serialize;
+use sha2::Digest;
+use std::path::Path;
+use tera::{Context, Tera};
+
+pub struct Renderer {
+    tera: Tera,
+    /// The theme's CSS, minified once per build.
+    pub css: String,
+    /// `'sha256-…'` of the inline `<style>`, for the Content-Security-Policy.
+    pub style_hash: String,
+}
+
+const GENERATOR: &str = concat!("biopage ", env!("CARGO_PKG_VERSION"));
+
+impl Renderer {
+    pub fn new(theme: &Theme, site_templates: Option<&Path>) -> Result<Renderer, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes(["theme/", "builtin/"])
+            .map_err(|e| one(template_error("biopage", &e)))?;
+        let mut all: Vec<(String, String, Option<std::path::PathBuf>)> = Vec::new();
+        for (name, src) in PARTIALS {
+            all.push((format!("builtin/{name}"), src.to_string(), None));
+        }
+        for (name, src) in &theme.templates {
+            all.push((format!("theme/{name}"), src.to_string(), None));
+        }
+        if let Some(dir) = site_templates {
+            let mut entries: Vec<_> = std::fs::read_dir(dir)
+                .map(|r| r.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default();
+            entries.sort();
+            for p in entries {
+                let Some(name) = p.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+                    continue;
+                };
+                if !name.ends_with(".html") && !name.ends_with(".xml") {
+                    continue;
+                }
+                match std::fs::read_to_string(&p) {
+                    Ok(src) => all.push((name, src, Some(p.clone()))),
+                    Err(e) => diags.push(
+                        Diagnostic::error(format!("cannot read template {}: {e}", p.display()))
+                            .at(Some(Loc::file_only(&p))),
+                    ),
+                }
+            }
+        }
+        for (name, src, path) in &all {
+            if let Err(e) = tera.add_raw_template(name, src) {
+                let mut d = template_error(name, &e);
+                if let Some(p) = path {
+                    d = d.at(Some(Loc::file_only(p)));
+                }
+                diags.push(d);
+            }
+        }
+        for required in ["index.html", "go.html", "404.html"] {
+            if !tera.contains_template(required) {
+                diags.push(
+                    Diagnostic::error(format!("the theme \"{}\" has no {required}", theme.name))
+                        .help(format!("add themes/{}/templates/{required}", theme.name)),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let css = minify_css(&theme.css);
+        let style_hash = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()))
+        );
+        Ok(Renderer {
+            tera,
+            css,
+            style_hash,
+        })
+    }
+
+    /// The policy for `<meta http-equiv>`: `frame-ancestors` is not allowed
+    /// there, so it lives only in `_headers`.
+    pub fn csp_meta(&self) -> String {
+        format!(
+            "default-src 'none'; img-src 'self'; style-src {}; base-uri 'none'; form-action 'none'",
+            self.style_hash
+        )
+    }
+
+    fn context(&self, page: &Page) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("page", page);
+        ctx.insert("css", &self.css);
+        ctx.insert("csp_meta", &self.csp_meta());
+        ctx.insert("generator", GENERATOR);
+        ctx.insert("root", &root_path(&page.base_url));
+        ctx
+    }
+
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        let html = self
+            .tera
+            .render(name, ctx)
+            .map_err(|e| template_error(name, &e))?;
+        Ok(minify(&html))
+    }
+
+    pub fn page(&self, page: &Page) -> Result<String, Diagnostic> {
+        self.render("index.html", &self.context(page))
+    }
+
+    pub fn go(&self, page: &Page, go: &Redirect, sponsored: bool) -> Result<String, Diagnostic> {
+        #[derive(Serialize)]
+        struct Go<'a> {
+            title: &'a str,
+            target: &'a str,
+            rel: &'a str,
+        }
+        let mut ctx = self.context(page);
+        let rel = if sponsored {
+            "sponsored noopener"
+        } else {
+            "noopener"
+        };
+        ctx.insert(
+            "go",
+            &Go {
+                title: &go.title,
+                target: &go.target,
+                rel,
+            },
+        );
+        self.render("go.html", &ctx)
+    }
+
+    pub fn not_found(&self, page: &Page) -> Result<String, Diagnostic> {
+        self.render("404.html", &self.context(page))
+    }
+}
+
+/// The path part of the base URL ("/" or "/linh/"), so pages link to their
+/// assets wherever the site is mounted.
+pub fn root_path(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| "/".into())
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::error(format!("template {name}: {msg}")).help(
+        "fix the template; `biopage themes` lists the built-in ones, whose templates you can copy",
+    )
+}
+
+fn cfg(minify_css: bool) -> minify_html::Cfg {
+    minify_html::Cfg {
+        keep_html_and_head_opening_tags: true,
+        minify_css,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    }
+}
+
+/// Minifies the whole page. CSS was minified once already (see
+/// [`minify_css`]) and is left alone here, so the hash in the CSP matches
+/// the bytes that ship.
+pub fn minify(html: &str) -> String {
+    String::from_utf8_lossy(&minify_html::minify(html.as_bytes(), &cfg(false))).into_owned()
+}
+
+/// Minifies a stylesheet with minify-html's CSS minifier.
+pub fn minify_css(css: &str) -> String {
+    let wrapped = format!("<style>{css}</style>");
+    let out =
+        String::from_utf8_lossy(&minify_html::minify(wrapped.as_bytes(), &cfg(true))).into_owned();
+    out.strip_prefix("<style>")
+        .and_then(|s| s.strip_suffix("</style>"))
+        .map(str::to_string)
+        .unwrap_or(out)
+}

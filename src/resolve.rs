@@ -1,0 +1,1062 @@
+//! Stage 2, resolve: the raw model becomes the pages to render.
+//!
+//! Pure: no I/O and no clock (the build's "now" is an input), so every rule
+//! here — precedence, schedules, channel variants, tagging — is tested with
+//! plain values. Problems are collected, not returned one at a time.
+
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Loc};
+use crate::i18n::{self, Currency, Lang};
+use crate::model::*;
+use crate::networks::Network;
+use crate::tracking::{self, Dest, Vars};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Inputs of a build that do not come from the site's files.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// "Now", in Unix seconds, for schedules.
+    pub now: i64,
+    /// `--base-url`, which beats every file.
+    pub base_url: Option<String>,
+}
+
+/// The built-in UTM defaults, lowest in precedence.
+pub const DEFAULT_UTM: &[(&str, &str)] = &[
+    ("utm_source", "{channel}"),
+    ("utm_medium", "social"),
+    ("utm_campaign", "{handle}"),
+    ("utm_content", "{id}"),
+];
+pub const DEFAULT_CHANNEL: &str = "bio";
+
+/// Output paths no channel may take.
+const RESERVED_PATHS: &[&str] = &[
+    "go", "assets", "static", "404", "index", "sitemap", "robots",
+];
+
+/// Everything render and emit need for one creator.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub lang: Lang,
+    pub theme: At<String>,
+    pub base_url: String,
+    pub handle: String,
+    pub name: String,
+    pub pages: Vec<Page>,
+    /// Short links of the main page's channel: `/go/<id>/` → tagged URL.
+    pub redirects: Vec<Redirect>,
+    pub images: Vec<ImageCopy>,
+    pub warnings: Diagnostics,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Redirect {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub target: String,
+}
+
+/// An image to copy into `assets/` under a fingerprinted name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageCopy {
+    pub src: std::path::PathBuf,
+    pub out: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Img {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialOut {
+    pub platform: String,
+    pub label: String,
+    pub href: String,
+    pub icon: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkOut {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub go: String,
+    pub rel: String,
+    pub sponsored: bool,
+    pub featured: bool,
+    pub network: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub title: Option<String>,
+    pub links: Vec<LinkOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductOut {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub go: String,
+    pub rel: String,
+    pub sponsored: bool,
+    pub featured: bool,
+    pub network: Option<String>,
+    pub image: Option<Img>,
+    pub price: Option<String>,
+    pub compare_at: Option<String>,
+    pub discount_percent: Option<u32>,
+    pub coupon: Option<String>,
+    pub review: Option<String>,
+    pub description_html: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// One HTML page: the main page or a channel entry page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Output directory relative to the site root: "" or "tiktok/".
+    pub path: String,
+    pub url: String,
+    pub canonical: String,
+    pub noindex: bool,
+    pub channel: String,
+    pub lang: &'static str,
+    pub og_locale: &'static str,
+    pub name: String,
+    pub handle: String,
+    pub bio_html: String,
+    pub description: String,
+    pub avatar: Option<Img>,
+    pub socials: Vec<SocialOut>,
+    pub featured: Vec<LinkOut>,
+    pub groups: Vec<Group>,
+    pub products: Vec<ProductOut>,
+    pub has_sponsored: bool,
+    pub disclosure: String,
+    pub t: i18n::Strings,
+    pub jsonld: String,
+    pub og_image: Option<String>,
+    pub base_url: String,
+}
+
+/// A URL-safe id from a title: "Shop của Linh" → "shop-cua-linh",
+/// "我的淘宝店" → "wo-de-tao-bao-dian".
+pub fn slugify(s: &str) -> String {
+    let ascii = deunicode::deunicode(s).to_ascii_lowercase();
+    let mut out = String::new();
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    let mut out: String = out.chars().take(60).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "link".into()
+    } else {
+        out
+    }
+}
+
+/// An item checked and prepared once, then tagged per channel.
+struct Prepared<'a> {
+    item: &'a Item,
+    id: String,
+    dest: Dest,
+    network: Option<&'a Network>,
+    sponsored: bool,
+    visible: bool,
+    review: Option<Dest>,
+    price: Option<(Currency, i64, Option<i64>)>,
+}
+
+struct Ctx {
+    utm_defaults: Vec<(String, At<String>)>,
+    warnings: Diagnostics,
+    errors: Diagnostics,
+    warned: std::collections::HashSet<(String, Option<(usize, usize)>)>,
+}
+
+fn loc_key(loc: &Option<Loc>) -> Option<(usize, usize)> {
+    loc.as_ref().map(|l| (l.line, l.col))
+}
+
+impl Ctx {
+    fn error(&mut self, loc: Option<Loc>, message: String, help: String) {
+        self.errors
+            .push(Diagnostic::error(message).at(loc).help(help));
+    }
+
+    /// Warns once per message and place (channel pages repeat the same work).
+    fn warn(&mut self, code: &'static str, loc: Option<Loc>, message: String, help: String) {
+        if self.warned.insert((message.clone(), loc_key(&loc))) {
+            self.warnings
+                .push(Diagnostic::warning(code, message).at(loc).help(help));
+        }
+    }
+
+    /// The UTM pairs of an item, precedence applied, placeholders expanded,
+    /// values normalised.
+    fn utm_pairs(&mut self, item: Option<&Item>, vars: &Vars<'_>) -> Vec<(&'static str, String)> {
+        let overrides: &[(String, At<String>)] = match item.map(|i| &i.utm) {
+            Some(UtmOverride::Off) => return Vec::new(),
+            Some(UtmOverride::Set(v)) => v,
+            _ => &[],
+        };
+        let mut out = Vec::new();
+        for key in tracking::UTM_KEYS {
+            let chosen = overrides
+                .iter()
+                .rev()
+                .chain(self.utm_defaults.iter().rev())
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone());
+            let Some(template) = chosen else { continue };
+            let (expanded, unknown) = tracking::expand(&template.value, vars);
+            for u in unknown {
+                let help = match did_you_mean(u, tracking::PLACEHOLDERS.iter().copied()) {
+                    Some(s) => format!("did you mean {{{s}}}? It is left as written"),
+                    None => format!(
+                        "the placeholders are {}; it is left as written",
+                        tracking::PLACEHOLDERS
+                            .iter()
+                            .map(|p| format!("{{{p}}}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                };
+                self.warn(
+                    "unknown-placeholder",
+                    template.loc.clone(),
+                    format!("unknown placeholder {{{u}}} in {key}"),
+                    help,
+                );
+            }
+            let value = tracking::normalize(&expanded);
+            if !value.is_empty() {
+                out.push((*key, value));
+            }
+        }
+        out
+    }
+
+    /// Tags one destination: UTMs (unless the network forbids), then the network.
+    fn tag(
+        &mut self,
+        dest: &Dest,
+        item: Option<&Item>,
+        network: Option<&Network>,
+        vars: &Vars<'_>,
+    ) -> String {
+        let Dest::Web(url) = dest else {
+            return dest.as_str().to_string();
+        };
+        let pairs = self.utm_pairs(item, vars);
+        match network {
+            None => tracking::append_params(url, &pairs).to_string(),
+            Some(n) => {
+                let tagged =
+                    if n.utm && !matches!(n.rule, crate::networks::Rule::AccessTrade { .. }) {
+                        tracking::append_params(url, &pairs)
+                    } else {
+                        url.clone()
+                    };
+                let (out, warning) = n.apply(&tagged, &pairs, vars);
+                if let Some(w) = warning {
+                    let loc = item.map(|i| i.url.loc.clone()).unwrap_or_default();
+                    self.warn(
+                        "affiliate-tag-replaced",
+                        loc,
+                        w,
+                        "remove the other tag from the URL to silence this".into(),
+                    );
+                }
+                out
+            }
+        }
+    }
+
+    fn classify(&mut self, url: &At<String>, what: &str) -> Option<Dest> {
+        match tracking::classify(&url.value) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                self.error(url.loc.clone(), format!("{what}: {}", p.message), p.help);
+                None
+            }
+        }
+    }
+}
+
+fn layer<'a, T>(profile: &'a Option<T>, agency: Option<&'a Option<T>>) -> Option<&'a T> {
+    profile.as_ref().or_else(|| agency.and_then(|a| a.as_ref()))
+}
+
+/// Resolves one creator. `agency` holds the agency's defaults, if any.
+pub fn resolve(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+) -> Result<Resolved, Diagnostics> {
+    let s = &site.settings;
+    let handle = site.handle.value.clone();
+    let mut ctx = Ctx {
+        utm_defaults: DEFAULT_UTM
+            .iter()
+            .map(|(k, v)| (k.to_string(), At::bare(v.to_string())))
+            .collect(),
+        warnings: Diagnostics::default(),
+        errors: Diagnostics::default(),
+        warned: Default::default(),
+    };
+    if let Some(a) = agency {
+        ctx.utm_defaults.extend(a.tracking.utm.iter().cloned());
+    }
+    ctx.utm_defaults.extend(s.tracking.utm.iter().cloned());
+
+    // base_url: --base-url > profile > agency (which may hold {handle})
+    let base_raw = match (
+        &opts.base_url,
+        layer(&s.base_url, agency.map(|a| &a.base_url)),
+    ) {
+        (Some(cli), _) => Some(At::bare(cli.clone())),
+        (None, Some(b)) => Some(b.clone()),
+        (None, None) => None,
+    };
+    let base_url = match base_raw {
+        None => {
+            ctx.error(
+                Some(Loc::file_only(&site.dir.join("profile.toml"))),
+                "no base_url: biopage needs the address the page is published at".into(),
+                "add `base_url = \"https://your.domain/\"` to profile.toml, or pass --base-url"
+                    .into(),
+            );
+            String::new()
+        }
+        Some(b) => {
+            let expanded = b.value.replace("{handle}", &handle);
+            match tracking::classify(&expanded) {
+                Ok(Dest::Web(mut u)) => {
+                    u.set_query(None);
+                    u.set_fragment(None);
+                    if !u.path().ends_with('/') {
+                        let p = format!("{}/", u.path());
+                        u.set_path(&p);
+                    }
+                    u.to_string()
+                }
+                Ok(Dest::Contact(_)) | Err(_) => {
+                    ctx.error(
+                        b.loc.clone(),
+                        format!("base_url \"{}\" is not an http(s) address", b.value),
+                        "write it like base_url = \"https://linh.example/\"".into(),
+                    );
+                    String::new()
+                }
+            }
+        }
+    };
+
+    let lang = match layer(&s.language, agency.map(|a| &a.language)) {
+        None => Lang::En,
+        Some(l) => match Lang::parse(&l.value) {
+            Some(lang) => lang,
+            None => {
+                let help = match did_you_mean(&l.value, i18n::SUPPORTED_LANGUAGES.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean \"{s}\"? Supported: {}",
+                        i18n::SUPPORTED_LANGUAGES.join(", ")
+                    ),
+                    None => format!(
+                        "supported languages: {}",
+                        i18n::SUPPORTED_LANGUAGES.join(", ")
+                    ),
+                };
+                ctx.error(
+                    l.loc.clone(),
+                    format!("unknown language \"{}\"", l.value),
+                    help,
+                );
+                Lang::En
+            }
+        },
+    };
+    let theme = layer(&s.theme, agency.map(|a| &a.theme))
+        .cloned()
+        .unwrap_or_else(|| At::bare("default".into()));
+
+    // networks: the agency's, then the profile's (same name: profile wins)
+    let mut inputs: Vec<&NetworkInput> = agency
+        .map(|a| a.networks.iter().collect())
+        .unwrap_or_default();
+    for n in &s.networks {
+        inputs.retain(|i| i.name.value != n.name.value);
+        inputs.push(n);
+    }
+    let mut networks = Vec::new();
+    for input in inputs {
+        match Network::from_input(input) {
+            Ok(n) => networks.push(n),
+            Err(d) => ctx.errors.push(d),
+        }
+    }
+
+    // channels
+    let default_channel = layer(
+        &s.tracking.default_channel,
+        agency.map(|a| &a.tracking.default_channel),
+    )
+    .map(|c| c.value.clone())
+    .unwrap_or_else(|| DEFAULT_CHANNEL.into());
+    let mut channels = Vec::new();
+    if let Some(list) = layer(&s.tracking.channels, agency.map(|a| &a.tracking.channels)) {
+        for c in list {
+            let ok = !c.value.is_empty()
+                && c.value.len() <= 40
+                && c.value.chars().all(|ch| {
+                    ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_'
+                });
+            if !ok {
+                ctx.error(
+                    c.loc.clone(),
+                    format!(
+                        "the channel \"{}\" may only use a-z, 0-9, '-' and '_'",
+                        c.value
+                    ),
+                    format!(
+                        "channels name folders of the site: try \"{}\"",
+                        slugify(&c.value)
+                    ),
+                );
+            } else if RESERVED_PATHS.contains(&c.value.as_str()) {
+                ctx.error(
+                    c.loc.clone(),
+                    format!(
+                        "\"{}\" cannot be a channel: the site uses /{}/ itself",
+                        c.value, c.value
+                    ),
+                    "pick another name".into(),
+                );
+            } else if channels.contains(&c.value) || c.value == default_channel {
+                ctx.error(
+                    c.loc.clone(),
+                    format!(
+                        "the channel \"{}\" is listed twice (or is the default channel)",
+                        c.value
+                    ),
+                    "list each channel once".into(),
+                );
+            } else {
+                channels.push(c.value.clone());
+            }
+        }
+    }
+
+    // items: ids, destinations, networks, prices
+    let mut used_ids: HashMap<String, Option<Loc>> = HashMap::new();
+    let all: Vec<&Item> = site.links.iter().chain(site.products.iter()).collect();
+    // explicit ids first, so generated ones never take an explicit id
+    for item in &all {
+        if let Some(id) = &item.id {
+            if let Some(first) = used_ids.get(&id.value) {
+                let at = first
+                    .as_ref()
+                    .map(|l| format!(" (first used at {}:{}:{})", l.file.display(), l.line, l.col))
+                    .unwrap_or_default();
+                ctx.error(
+                    id.loc.clone(),
+                    format!("duplicate id \"{}\"{at}", id.value),
+                    "ids are unique across links and products; rename one of them".into(),
+                );
+            } else {
+                used_ids.insert(id.value.clone(), id.loc.clone());
+            }
+        }
+    }
+    let mut prepared: Vec<Prepared> = Vec::new();
+    for item in all {
+        let id = match &item.id {
+            Some(id) => id.value.clone(),
+            None => {
+                let base = slugify(&item.title.value);
+                let mut candidate = base.clone();
+                let mut n = 2;
+                while used_ids.contains_key(&candidate) {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                used_ids.insert(candidate.clone(), item.loc.clone());
+                candidate
+            }
+        };
+        let Some(dest) = ctx.classify(&item.url, "url") else {
+            continue;
+        };
+        let network = match &item.network {
+            Some(n) if n.value == "none" => None,
+            Some(n) => match networks.iter().find(|x| x.name == n.value) {
+                Some(x) => Some(x),
+                None => {
+                    let names: Vec<&str> = networks.iter().map(|x| x.name.as_str()).collect();
+                    let help = match did_you_mean(&n.value, names.iter().copied()) {
+                        Some(s) => format!("did you mean \"{s}\"?"),
+                        None if names.is_empty() => format!("define it under [networks.{}] in profile.toml, or write network = \"none\"", n.value),
+                        None => format!("defined networks: {}; or write network = \"none\"", names.join(", ")),
+                    };
+                    ctx.error(
+                        n.loc.clone(),
+                        format!("unknown network \"{}\"", n.value),
+                        help,
+                    );
+                    None
+                }
+            },
+            None => match &dest {
+                Dest::Web(u) => networks.iter().find(|x| x.matches(u)),
+                Dest::Contact(_) => None,
+            },
+        };
+        let review = item.review.as_ref().and_then(|r| ctx.classify(r, "review"));
+        let mut price = None;
+        if let Some(p) = &item.price {
+            let cur = match &item.currency {
+                Some(c) => match Currency::lookup(&c.value) {
+                    Some(cur) => Some(cur),
+                    None => {
+                        let codes: Vec<&str> = i18n::CURRENCIES.iter().map(|c| c.code).collect();
+                        let help = match did_you_mean(&c.value, codes.iter().copied()) {
+                            Some(s) => {
+                                format!("did you mean \"{s}\"? Supported: {}", codes.join(", "))
+                            }
+                            None => {
+                                format!("use an ISO 4217 code; supported: {}", codes.join(", "))
+                            }
+                        };
+                        ctx.error(
+                            c.loc.clone(),
+                            format!("unknown currency \"{}\"", c.value),
+                            help,
+                        );
+                        None
+                    }
+                },
+                None => Some(default_currency(lang)),
+            };
+            if let Some(cur) = cur {
+                match cur.to_minor(p.value) {
+                    None => ctx.error(
+                        p.loc.clone(),
+                        "the price is too large".into(),
+                        "write the amount in the currency's major unit".into(),
+                    ),
+                    Some(minor) => {
+                        let compare = item.compare_at_price.as_ref().and_then(|c| {
+                            let m = cur.to_minor(c.value)?;
+                            if m <= minor {
+                                ctx.warn("compare-at-not-higher", c.loc.clone(), "compare_at_price is not higher than price, so it is not shown".into(), "compare_at_price is the old price, shown struck through; remove it or raise it".into());
+                                None
+                            } else {
+                                Some(m)
+                            }
+                        });
+                        price = Some((cur, minor, compare));
+                    }
+                }
+            }
+        } else if let Some(c) = &item.compare_at_price {
+            ctx.error(
+                c.loc.clone(),
+                "compare_at_price without price".into(),
+                "add `price = …`, the current price".into(),
+            );
+        }
+        let visible = item.enabled
+            && item.starts.as_ref().is_none_or(|s| s.value.0 <= opts.now)
+            && item.ends.as_ref().is_none_or(|e| opts.now < e.value.0);
+        if let (Some(s), Some(e)) = (&item.starts, &item.ends) {
+            if e.value.0 <= s.value.0 {
+                ctx.error(
+                    e.loc.clone(),
+                    "`ends` is not after `starts`".into(),
+                    "swap the dates, or fix the one that is wrong".into(),
+                );
+            }
+        }
+        let sponsored = item.sponsored.unwrap_or(network.is_some());
+        prepared.push(Prepared {
+            item,
+            id,
+            dest,
+            network,
+            sponsored,
+            visible,
+            review,
+            price,
+        });
+    }
+
+    let socials: Vec<(&Social, Option<Dest>)> = site
+        .socials
+        .iter()
+        .map(|so| (so, ctx.classify(&so.url, "social url")))
+        .collect();
+
+    let avatar = site
+        .avatar
+        .as_ref()
+        .map(|a| image_out(a, &site.name.value));
+    let mut images: Vec<ImageCopy> = Vec::new();
+    let mut add_image = |i: &ImageInput| {
+        let copy = ImageCopy {
+            src: i.abs.clone(),
+            out: image_path(i),
+        };
+        if !images.contains(&copy) {
+            images.push(copy);
+        }
+    };
+    if let Some(a) = &site.avatar {
+        add_image(a);
+    }
+    for p in prepared.iter().filter(|p| p.visible) {
+        if let Some(i) = &p.item.image {
+            add_image(i);
+        }
+    }
+
+    let strings = i18n::strings(lang);
+    let disclosure = layer(&s.disclosure, agency.map(|a| &a.disclosure))
+        .map(|d| d.value.clone())
+        .unwrap_or_else(|| strings.disclosure.to_string());
+    let description = site
+        .bio
+        .as_ref()
+        .map(|b| crate::markdown::plain_text(&b.value))
+        .unwrap_or_default();
+    let description = truncate_chars(&description, 160);
+
+    let mut pages = Vec::new();
+    let mut redirects = Vec::new();
+    for (ci, channel) in std::iter::once(&default_channel)
+        .chain(channels.iter())
+        .enumerate()
+    {
+        let path = if ci == 0 {
+            String::new()
+        } else {
+            format!("{channel}/")
+        };
+        let page_url = format!("{base_url}{path}");
+        let bio_html = match &site.bio {
+            None => String::new(),
+            Some(b) => {
+                let result = crate::markdown::render(&b.value, |u| match tracking::classify(u) {
+                    Ok(d) => {
+                        let vars = Vars {
+                            handle: &handle,
+                            id: "bio",
+                            channel,
+                            kind: "bio",
+                            group: "",
+                        };
+                        Ok(ctx.tag(&d, None, None, &vars))
+                    }
+                    Err(p) => Err(crate::markdown::BadLink {
+                        url: u.to_string(),
+                        message: p.message,
+                        help: p.help,
+                    }),
+                });
+                match result {
+                    Ok(h) => h,
+                    Err(bad) => {
+                        if ci == 0 {
+                            for p in bad {
+                                ctx.error(
+                                    b.loc.clone(),
+                                    format!("a link in the bio: {}", p.message),
+                                    p.help,
+                                );
+                            }
+                        }
+                        String::new()
+                    }
+                }
+            }
+        };
+        let socials_out: Vec<SocialOut> = socials
+            .iter()
+            .filter_map(|(so, dest)| {
+                let dest = dest.as_ref()?;
+                let platform = so.platform.value.trim().to_lowercase();
+                let icon = crate::icons::lookup(&platform);
+                let vars = Vars {
+                    handle: &handle,
+                    id: &platform,
+                    channel,
+                    kind: "social",
+                    group: "",
+                };
+                Some(SocialOut {
+                    label: so.label.clone().unwrap_or_else(|| {
+                        icon.map(|i| i.title.to_string())
+                            .unwrap_or_else(|| so.platform.value.clone())
+                    }),
+                    href: ctx.tag(dest, None, None, &vars),
+                    icon: icon
+                        .map(|i| i.path.to_string())
+                        .or_else(|| crate::icons::lookup("website").map(|i| i.path.to_string())),
+                    platform,
+                })
+            })
+            .collect();
+
+        let mut featured = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut products = Vec::new();
+        let mut has_sponsored = false;
+        for p in &prepared {
+            let item = p.item;
+            let group = item
+                .group
+                .as_ref()
+                .map(|g| g.value.trim().to_string())
+                .filter(|g| !g.is_empty());
+            let vars = Vars {
+                handle: &handle,
+                id: &p.id,
+                channel,
+                kind: item.kind.as_str(),
+                group: group.as_deref().unwrap_or(""),
+            };
+            let href = ctx.tag(&p.dest, Some(item), p.network, &vars);
+            if ci == 0 && matches!(p.dest, Dest::Web(_)) {
+                redirects.push(Redirect {
+                    id: p.id.clone(),
+                    title: item.title.value.clone(),
+                    path: format!("go/{}/", p.id),
+                    target: href.clone(),
+                });
+            }
+            if !p.visible {
+                continue;
+            }
+            has_sponsored |= p.sponsored;
+            let rel = if p.sponsored {
+                "sponsored noopener"
+            } else {
+                "noopener"
+            }
+            .to_string();
+            let go = if matches!(p.dest, Dest::Web(_)) {
+                format!("{base_url}go/{}/", p.id)
+            } else {
+                String::new()
+            };
+            match item.kind {
+                ItemKind::Link => {
+                    let out = LinkOut {
+                        id: p.id.clone(),
+                        title: item.title.value.clone(),
+                        href,
+                        go,
+                        rel,
+                        sponsored: p.sponsored,
+                        featured: item.featured,
+                        network: p.network.map(|n| n.name.clone()),
+                    };
+                    if item.featured {
+                        featured.push(out);
+                    } else {
+                        match groups.iter_mut().find(|g| g.title == group) {
+                            Some(g) => g.links.push(out),
+                            None => groups.push(Group {
+                                title: group,
+                                links: vec![out],
+                            }),
+                        }
+                    }
+                }
+                ItemKind::Product => {
+                    let review = p.review.as_ref().map(|r| {
+                        let rid = format!("{}-review", p.id);
+                        let vars = Vars {
+                            handle: &handle,
+                            id: &rid,
+                            channel,
+                            kind: "review",
+                            group: "",
+                        };
+                        ctx.tag(r, None, None, &vars)
+                    });
+                    let description_html = item.description.as_ref().map(|d| {
+                        match crate::markdown::render(&d.value, |u| match tracking::classify(u) {
+                            Ok(dd) => Ok(ctx.tag(
+                                &dd,
+                                None,
+                                None,
+                                &Vars {
+                                    handle: &handle,
+                                    id: &p.id,
+                                    channel,
+                                    kind: "description",
+                                    group: "",
+                                },
+                            )),
+                            Err(pr) => Err(crate::markdown::BadLink {
+                                url: u.to_string(),
+                                message: pr.message,
+                                help: pr.help,
+                            }),
+                        }) {
+                            Ok(h) => h,
+                            Err(bad) => {
+                                if ci == 0 {
+                                    for b in bad {
+                                        ctx.error(
+                                            d.loc.clone(),
+                                            format!("a link in the description: {}", b.message),
+                                            b.help,
+                                        );
+                                    }
+                                }
+                                String::new()
+                            }
+                        }
+                    });
+                    let (price, compare_at, discount_percent) = match p.price {
+                        None => (None, None, None),
+                        Some((cur, minor, compare)) => (
+                            Some(cur.format(minor, lang)),
+                            compare.map(|c| cur.format(c, lang)),
+                            compare
+                                .map(|c| (((c - minor) as f64 / c as f64) * 100.0).round() as u32)
+                                .filter(|d| *d > 0),
+                        ),
+                    };
+                    let alt = item
+                        .image_alt
+                        .as_ref()
+                        .map(|a| a.value.clone())
+                        .unwrap_or_else(|| item.title.value.clone());
+                    let out = ProductOut {
+                        id: p.id.clone(),
+                        title: item.title.value.clone(),
+                        href,
+                        go,
+                        rel,
+                        sponsored: p.sponsored,
+                        featured: item.featured,
+                        network: p.network.map(|n| n.name.clone()),
+                        image: item.image.as_ref().map(|i| image_out(i, &alt)),
+                        price,
+                        compare_at,
+                        discount_percent,
+                        coupon: item
+                            .coupon
+                            .as_ref()
+                            .map(|c| c.value.trim().to_string())
+                            .filter(|c| !c.is_empty()),
+                        review,
+                        description_html,
+                        tags: item.tags.clone(),
+                    };
+                    products.push(out);
+                }
+            }
+        }
+        // featured products first, otherwise file order
+        products.sort_by_key(|p| !p.featured);
+        let og_image = avatar.as_ref().map(|a| format!("{base_url}{}", a.src));
+        let mut page = Page {
+            path: path.clone(),
+            url: page_url.clone(),
+            canonical: base_url.clone(),
+            noindex: ci != 0,
+            channel: channel.clone(),
+            lang: lang.html_lang(),
+            og_locale: lang.og_locale(),
+            name: site.name.value.clone(),
+            handle: handle.clone(),
+            bio_html,
+            description: description.clone(),
+            avatar: avatar.clone(),
+            socials: socials_out,
+            featured,
+            groups,
+            products,
+            has_sponsored,
+            disclosure: disclosure.clone(),
+            t: strings.clone(),
+            jsonld: String::new(),
+            og_image,
+            base_url: base_url.clone(),
+        };
+        page.jsonld = jsonld(&page, site, &prepared);
+        pages.push(page);
+    }
+
+    if ctx.errors.has_errors() {
+        let mut all = ctx.errors;
+        all.extend(ctx.warnings);
+        return Err(all);
+    }
+    Ok(Resolved {
+        lang,
+        theme,
+        base_url,
+        handle,
+        name: site.name.value.clone(),
+        pages,
+        redirects,
+        images,
+        warnings: ctx.warnings,
+    })
+}
+
+fn default_currency(lang: Lang) -> Currency {
+    let code = match lang {
+        Lang::Vi => "VND",
+        Lang::ZhHans => "CNY",
+        Lang::ZhHant => "TWD",
+        Lang::En => "USD",
+    };
+    Currency::lookup(code).expect("default currencies are in the table")
+}
+
+fn image_path(i: &ImageInput) -> String {
+    let stem = std::path::Path::new(&i.rel)
+        .file_stem()
+        .map(|s| slugify(&s.to_string_lossy()))
+        .unwrap_or_else(|| "image".into());
+    format!("assets/{stem}.{}.{}", i.hash, i.ext)
+}
+
+fn image_out(i: &ImageInput, alt: &str) -> Img {
+    Img {
+        src: image_path(i),
+        width: i.width,
+        height: i.height,
+        alt: alt.to_string(),
+    }
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(n - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// JSON-LD for the page: a ProfilePage about a Person, and an ItemList of the
+/// products with their offers. Serialised by serde_json and made safe for a
+/// `<script>` element by escaping `<`, `>` and `&`, so no input can close it.
+fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String {
+    use serde_json::{json, Value};
+    let same_as: Vec<&str> = site
+        .socials
+        .iter()
+        .filter(|s| tracking::classify(&s.url.value).is_ok())
+        .map(|s| s.url.value.as_str())
+        .collect();
+    let mut person = json!({
+        "@type": "Person",
+        "@id": format!("{}#person", page.canonical),
+        "name": page.name,
+        "alternateName": format!("@{}", page.handle),
+        "url": page.canonical,
+    });
+    if !page.description.is_empty() {
+        person["description"] = json!(page.description);
+    }
+    if let Some(img) = &page.og_image {
+        person["image"] = json!(img);
+    }
+    if !same_as.is_empty() {
+        person["sameAs"] = json!(same_as);
+    }
+    let mut graph = vec![
+        json!({
+            "@type": "ProfilePage",
+            "@id": format!("{}#page", page.canonical),
+            "url": page.canonical,
+            "name": page.name,
+            "inLanguage": page.lang,
+            "mainEntity": {"@id": format!("{}#person", page.canonical)},
+        }),
+        person,
+    ];
+    let items: Vec<Value> = page
+        .products
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut product = json!({"@type": "Product", "name": p.title, "url": p.href});
+            if let Some(img) = &p.image {
+                product["image"] = json!(format!("{}{}", page.base_url, img.src));
+            }
+            if let Some(prep) = prepared.iter().find(|x| x.id == p.id) {
+                if let Some(d) = &prep.item.description {
+                    product["description"] = json!(crate::markdown::plain_text(&d.value));
+                }
+                if let Some((cur, minor, _)) = prep.price {
+                    product["offers"] = json!({
+                        "@type": "Offer",
+                        "price": cur.plain(minor),
+                        "priceCurrency": cur.code,
+                        "url": p.href,
+                        "availability": "https://schema.org/InStock",
+                    });
+                }
+            }
+            json!({"@type": "ListItem", "position": i + 1, "item": product})
+        })
+        .collect();
+    if !items.is_empty() {
+        graph.push(json!({"@type": "ItemList", "itemListElement": items}));
+    }
+    let doc = json!({"@context": "https://schema.org", "@graph": graph});
+    escape_json_for_script(&doc.to_string())
+}
+
+/// Escapes the characters that could end a `<script>` element or start a
+/// comment inside it; the result is still valid JSON with the same value.
+pub fn escape_json_for_script(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Shop của Linh"), "shop-cua-linh");
+        assert_eq!(slugify("Đặt lịch <b>!</b>"), "dat-lich-b-b");
+        assert_eq!(slugify("我的淘宝店"), "wo-de-tao-bao-dian");
+        assert_eq!(slugify("!!!"), "link");
+    }
+
+    #[test]
+    fn json_for_script_cannot_close_the_element() {
+        let s = escape_json_for_script(&serde_json::json!({"a": "</script><!--&"}).to_string());
+        assert!(!s.contains('<') && !s.contains('>'));
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["a"], "</script><!--&");
+    }
+}
