@@ -32,8 +32,20 @@ pub struct Rendered {
 }
 
 pub fn render_site(dir: &Path, opts: &resolve::Options) -> Result<Rendered, Failure> {
-    let site = load::load_site(dir)?;
-    let resolved = resolve::resolve(&site, None, opts)?;
+    let loaded = load::load(dir);
+    let mut diags = loaded.diags;
+    let Some(site) = loaded.site else {
+        return Err(Failure::Input(diags));
+    };
+    // Resolve even when loading found problems, to report them all at once.
+    let resolved = match resolve::resolve(&site, None, opts) {
+        Ok(r) if !diags.has_errors() => r,
+        Ok(_) => return Err(Failure::Input(diags)),
+        Err(more) => {
+            diags.extend(more);
+            return Err(Failure::Input(diags));
+        }
+    };
     let theme = themes::find(dir, &resolved.theme.value)
         .map_err(|d| Diagnostics(vec![d.at(resolved.theme.loc.clone())]))?;
     let renderer = Renderer::new(&theme, site.templates_dir.as_deref())?;

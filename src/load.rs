@@ -95,8 +95,26 @@ const PRODUCT_KEYS: &[&str] = &[
     "tags",
 ];
 
-/// Reads one creator's site directory.
+/// What loading produced: the site as far as it could be read, and every
+/// problem found. `site` is `None` only when nothing usable was read (no
+/// profile.toml, or a file that is not TOML at all); otherwise later stages
+/// still run on it, so that one run reports every problem.
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub diags: Diagnostics,
+}
+
+/// Reads one creator's site directory; any problem is an error.
 pub fn load_site(dir: &Path) -> Result<Site, Diagnostics> {
+    let loaded = load(dir);
+    match loaded.site {
+        Some(site) if !loaded.diags.has_errors() => Ok(site),
+        _ => Err(loaded.diags),
+    }
+}
+
+/// Reads one creator's site directory, keeping what could be read.
+pub fn load(dir: &Path) -> Loaded {
     let mut diags = Diagnostics::default();
     let profile_path = dir.join("profile.toml");
     if !dir.is_dir() {
@@ -107,29 +125,32 @@ pub fn load_site(dir: &Path) -> Result<Site, Diagnostics> {
             ))
             .help(format!("create one with `biopage init {}`", dir.display())),
         );
-        return Err(diags);
+        return Loaded { site: None, diags };
     }
     let Some(profile_src) = read_source(&profile_path, true, &mut diags) else {
-        return Err(diags);
+        return Loaded { site: None, diags };
     };
     let products_src = read_source(&dir.join("products.toml"), false, &mut diags);
+    let mut usable = !diags.has_errors();
 
-    let mut site = {
+    let (mut site, ok) = {
         let mut doc = Doc::new(&profile_src, dir, &mut diags);
-        doc.profile()
+        let site = doc.profile();
+        (site, doc.parsed)
     };
+    usable &= ok;
     if let Some(src) = &products_src {
         let mut doc = Doc::new(src, dir, &mut diags);
         site.products = doc.products_file();
+        usable &= doc.parsed;
     }
     let templates = dir.join("templates");
     site.templates_dir = templates.is_dir().then_some(templates);
     let statics = dir.join("static");
     site.static_dir = statics.is_dir().then_some(statics);
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(site)
+    Loaded {
+        site: usable.then_some(site),
+        diags,
     }
 }
 
@@ -179,6 +200,8 @@ struct Doc<'a> {
     src: &'a SourceFile,
     dir: &'a Path,
     diags: &'a mut Diagnostics,
+    /// False once the document had a syntax error.
+    parsed: bool,
 }
 
 fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -202,7 +225,12 @@ fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
 
 impl<'a> Doc<'a> {
     fn new(src: &'a SourceFile, dir: &'a Path, diags: &'a mut Diagnostics) -> Self {
-        Doc { src, dir, diags }
+        Doc {
+            src,
+            dir,
+            diags,
+            parsed: true,
+        }
     }
 
     fn loc(&self, span: std::ops::Range<usize>) -> Option<Loc> {
@@ -220,6 +248,7 @@ impl<'a> Doc<'a> {
         if errors.is_empty() {
             return Some(table);
         }
+        self.parsed = false;
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().trim_end_matches('.').to_string();
@@ -639,12 +668,13 @@ impl<'a> Doc<'a> {
         };
         let image_path = self.string(t, "image");
         let image = image_path.and_then(|p| self.image(&p));
-        let item = Item {
+        // Every field is read (and checked) before a missing one drops the entry.
+        let mut item = Item {
             kind,
             loc: self.loc(v.span().start..v.span().start),
             id,
-            title: title?,
-            url: url?,
+            title: At::bare(String::new()),
+            url: At::bare(String::new()),
             group: self.string(t, "group"),
             featured: self.boolean(t, "featured").unwrap_or(false),
             sponsored: self.boolean(t, "sponsored"),
@@ -668,6 +698,8 @@ impl<'a> Doc<'a> {
                 .map(|a| a.value)
                 .collect(),
         };
+        item.title = title?;
+        item.url = url?;
         Some(item)
     }
 

@@ -501,7 +501,9 @@ pub fn resolve(
                 candidate
             }
         };
-        let Some(dest) = ctx.classify(&item.url, "url") else {
+        let dest = ctx.classify(&item.url, "url");
+        let review = item.review.as_ref().and_then(|r| ctx.classify(r, "review"));
+        let Some(dest) = dest else {
             continue;
         };
         let network = match &item.network {
@@ -528,32 +530,27 @@ pub fn resolve(
                 Dest::Contact(_) => None,
             },
         };
-        let review = item.review.as_ref().and_then(|r| ctx.classify(r, "review"));
         let mut price = None;
+        let cur = match &item.currency {
+            Some(c) => match Currency::lookup(&c.value) {
+                Some(cur) => Some(cur),
+                None => {
+                    let codes: Vec<&str> = i18n::CURRENCIES.iter().map(|c| c.code).collect();
+                    let help = match did_you_mean(&c.value, codes.iter().copied()) {
+                        Some(s) => format!("did you mean \"{s}\"? Supported: {}", codes.join(", ")),
+                        None => format!("use an ISO 4217 code; supported: {}", codes.join(", ")),
+                    };
+                    ctx.error(
+                        c.loc.clone(),
+                        format!("unknown currency \"{}\"", c.value),
+                        help,
+                    );
+                    None
+                }
+            },
+            None => Some(default_currency(lang)),
+        };
         if let Some(p) = &item.price {
-            let cur = match &item.currency {
-                Some(c) => match Currency::lookup(&c.value) {
-                    Some(cur) => Some(cur),
-                    None => {
-                        let codes: Vec<&str> = i18n::CURRENCIES.iter().map(|c| c.code).collect();
-                        let help = match did_you_mean(&c.value, codes.iter().copied()) {
-                            Some(s) => {
-                                format!("did you mean \"{s}\"? Supported: {}", codes.join(", "))
-                            }
-                            None => {
-                                format!("use an ISO 4217 code; supported: {}", codes.join(", "))
-                            }
-                        };
-                        ctx.error(
-                            c.loc.clone(),
-                            format!("unknown currency \"{}\"", c.value),
-                            help,
-                        );
-                        None
-                    }
-                },
-                None => Some(default_currency(lang)),
-            };
             if let Some(cur) = cur {
                 match cur.to_minor(p.value) {
                     None => ctx.error(
@@ -613,10 +610,7 @@ pub fn resolve(
         .map(|so| (so, ctx.classify(&so.url, "social url")))
         .collect();
 
-    let avatar = site
-        .avatar
-        .as_ref()
-        .map(|a| image_out(a, &site.name.value));
+    let avatar = site.avatar.as_ref().map(|a| image_out(a, &site.name.value));
     let mut images: Vec<ImageCopy> = Vec::new();
     let mut add_image = |i: &ImageInput| {
         let copy = ImageCopy {
@@ -969,7 +963,7 @@ fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String {
     let same_as: Vec<&str> = site
         .socials
         .iter()
-        .filter(|s| tracking::classify(&s.url.value).is_ok())
+        .filter(|s| matches!(tracking::classify(&s.url.value), Ok(Dest::Web(_))))
         .map(|s| s.url.value.as_str())
         .collect();
     let mut person = json!({
