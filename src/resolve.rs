@@ -77,6 +77,8 @@ pub struct Img {
 pub struct SocialOut {
     pub platform: String,
     pub label: String,
+    /// The destination as written (for the link manifest).
+    pub dest: String,
     pub href: String,
     pub icon: Option<String>,
 }
@@ -85,6 +87,8 @@ pub struct SocialOut {
 pub struct LinkOut {
     pub id: String,
     pub title: String,
+    /// The destination before tagging, as the URL parser normalised it.
+    pub dest: String,
     pub href: String,
     pub go: String,
     pub rel: String,
@@ -103,6 +107,7 @@ pub struct Group {
 pub struct ProductOut {
     pub id: String,
     pub title: String,
+    pub dest: String,
     pub href: String,
     pub go: String,
     pub rel: String,
@@ -115,6 +120,7 @@ pub struct ProductOut {
     pub discount_percent: Option<u32>,
     pub coupon: Option<String>,
     pub review: Option<String>,
+    pub review_dest: Option<String>,
     pub description_html: Option<String>,
     pub tags: Vec<String>,
 }
@@ -709,6 +715,7 @@ pub fn resolve(
                             .unwrap_or_else(|| so.platform.value.clone())
                     }),
                     href: ctx.tag(dest, None, None, &vars),
+                    dest: dest.as_str().to_string(),
                     icon: icon
                         .map(|i| i.path.to_string())
                         .or_else(|| crate::icons::lookup("website").map(|i| i.path.to_string())),
@@ -764,6 +771,7 @@ pub fn resolve(
                     let out = LinkOut {
                         id: p.id.clone(),
                         title: item.title.value.clone(),
+                        dest: p.dest.as_str().to_string(),
                         href,
                         go,
                         rel,
@@ -848,6 +856,7 @@ pub fn resolve(
                     let out = ProductOut {
                         id: p.id.clone(),
                         title: item.title.value.clone(),
+                        dest: p.dest.as_str().to_string(),
                         href,
                         go,
                         rel,
@@ -864,6 +873,7 @@ pub fn resolve(
                             .map(|c| c.value.trim().to_string())
                             .filter(|c| !c.is_empty()),
                         review,
+                        review_dest: p.review.as_ref().map(|r| r.as_str().to_string()),
                         description_html,
                         tags: item.tags.clone(),
                     };
