@@ -18,8 +18,14 @@ pub enum Command {
     Init(cmd::init::Args),
     /// Build a site into public/ (atomically: a failed build changes nothing).
     Build(cmd::build::Args),
+    /// Preview a site: build, serve, rebuild and reload the browser on every save.
+    Serve(cmd::serve::Args),
     /// List the built-in themes.
     Themes(cmd::themes::Args),
+    /// Report every problem and warning without writing anything (a CI gate).
+    Check(cmd::check::Args),
+    /// Print every outbound link (destination, tagged URL, short link, network) as CSV or JSON.
+    Links(cmd::links::Args),
 }
 
 impl Cli {
@@ -27,7 +33,10 @@ impl Cli {
         match &self.command {
             Command::Init(a) => a.run(),
             Command::Build(a) => a.run(),
+            Command::Serve(a) => a.run(),
             Command::Themes(a) => a.run(),
+            Command::Check(a) => a.run(),
+            Command::Links(a) => a.run(),
         }
     }
 }

@@ -189,6 +189,8 @@ impl Diagnostics {
 pub enum Failure {
     Input(Diagnostics),
     Environment(anyhow::Error),
+    /// The problems were already printed (e.g. `--keep-going`); exit status 1.
+    Reported,
 }
 
 impl From<anyhow::Error> for Failure {

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
-    files: usize,
+    files: std::sync::atomic::AtomicUsize,
 }
 
 impl Staging {
@@ -38,7 +38,7 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
-            files: 0,
+            files: Default::default(),
         })
     }
 
@@ -47,7 +47,12 @@ impl Staging {
     }
 
     pub fn files(&self) -> usize {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn count(&self) {
         self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn dest(&self, rel: &str) -> Result<PathBuf> {
@@ -58,18 +63,19 @@ impl Staging {
         Ok(self.dir.path().join(p))
     }
 
-    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
+    /// Writes a file; `&self`, so that threads write in parallel.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let dest = self.dest(rel)?;
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))?;
-        self.files += 1;
+        self.count();
         Ok(())
     }
 
-    pub fn copy(&mut self, src: &Path, rel: &str) -> Result<()> {
+    pub fn copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
@@ -77,7 +83,7 @@ impl Staging {
         }
         std::fs::copy(src, &dest)
             .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
-        self.files += 1;
+        self.count();
         Ok(())
     }
 
@@ -113,6 +119,46 @@ impl Staging {
                 .with_context(|| format!("cannot remove the old output {}", aside.display()))?;
         }
         Ok(())
+    }
+}
+
+impl Staging {
+    /// Swaps in only some entries of the staging directory (`names`: files or
+    /// directories at its top level), and removes `stale` entries of the
+    /// target: the incremental form of [`Staging::commit`]. Each entry is
+    /// replaced by a rename, so no visitor sees a half-written creator.
+    pub fn commit_parts(self, names: &[String], stale: &[String]) -> Result<()> {
+        let staged = self.dir.keep();
+        let trash = staged.with_file_name(format!(
+            "{}.old",
+            staged
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&trash)
+            .with_context(|| format!("cannot create {}", trash.display()))?;
+        let result = (|| -> Result<()> {
+            for (i, name) in stale.iter().chain(names.iter()).enumerate() {
+                let target = self.target.join(name);
+                if target.exists() {
+                    std::fs::rename(&target, trash.join(i.to_string()))
+                        .with_context(|| format!("cannot move {} aside", target.display()))?;
+                }
+            }
+            for name in names {
+                let from = staged.join(name);
+                if from.exists() {
+                    std::fs::rename(&from, self.target.join(name)).with_context(|| {
+                        format!("cannot move the new {name} into {}", self.target.display())
+                    })?;
+                }
+            }
+            Ok(())
+        })();
+        let _ = std::fs::remove_dir_all(&staged);
+        let _ = std::fs::remove_dir_all(&trash);
+        result
     }
 }
 
@@ -205,7 +251,7 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("old.txt"), "old").unwrap();
 
-        let mut s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out).unwrap();
         s.write("new.txt", b"new").unwrap();
         drop(s);
         assert!(
@@ -214,7 +260,7 @@ mod tests {
         );
         assert!(!out.join("new.txt").exists());
 
-        let mut s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out).unwrap();
         s.write("a/new.txt", b"new").unwrap();
         s.commit().unwrap();
         assert!(!out.join("old.txt").exists());
@@ -233,7 +279,7 @@ mod tests {
     #[test]
     fn writes_cannot_escape() {
         let tmp = tempfile::tempdir().unwrap();
-        let mut s = Staging::new(&tmp.path().join("public")).unwrap();
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
         assert!(s.write("../x", b"").is_err());
         assert!(s.write("/etc/x", b"").is_err());
         assert!(s.write("a/../../x", b"").is_err());

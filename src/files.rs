@@ -4,11 +4,20 @@
 use crate::resolve::{Redirect, Resolved};
 
 /// `_headers` for Netlify and Cloudflare Pages: a strict policy that allows
-/// exactly the page's own inline style and its own images, and nothing else.
+/// exactly the page's own inline style and its own images, and nothing else;
+/// fingerprinted assets are cached for a year.
 pub fn headers(root: &str, style_hashes: &[String]) -> String {
+    format!(
+        "{}{root}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+        security_headers(root, style_hashes)
+    )
+}
+
+/// The security headers alone (agencies: one rule for every creator).
+pub fn security_headers(root: &str, style_hashes: &[String]) -> String {
     let styles = style_hashes.join(" ");
     format!(
-        "{root}*\n  Content-Security-Policy: default-src 'none'; img-src 'self'; style-src {styles}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), browsing-topics=()\n{root}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+        "{root}*\n  Content-Security-Policy: default-src 'none'; img-src 'self'; style-src {styles}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), browsing-topics=()\n"
     )
 }
 
@@ -16,17 +25,42 @@ pub fn headers(root: &str, style_hashes: &[String]) -> String {
 /// real redirect; elsewhere the `go/<id>/index.html` page does the same job.
 pub fn redirects(root: &str, list: &[Redirect]) -> String {
     let mut out = String::from("# biopage short links: /go/<id>/ -> tagged destination\n");
+    out.push_str(&redirect_lines(root, list));
+    out
+}
+
+pub fn redirect_lines(root: &str, list: &[Redirect]) -> String {
+    let mut out = String::new();
     for r in list {
         out.push_str(&format!("{root}{} {} 302\n", r.path, r.target));
     }
     out
 }
 
+/// The shared root of an agency's `base_url` when its last path segment is
+/// `{handle}` ("https://bio.example/{handle}/" → "https://bio.example/");
+/// `None` when creators live on hosts of their own.
+pub fn agency_root(base_url: &str) -> Option<String> {
+    let trimmed = base_url.trim_end_matches('/');
+    let root = trimmed.strip_suffix("{handle}")?;
+    (!root.contains("{handle}") && root.ends_with('/')).then(|| root.to_string())
+}
+
+pub fn sitemap_of(urls: &[&str]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(u)));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub fn agency_robots(root: &str) -> String {
+    format!("User-agent: *\nDisallow: /*/go/\n\nSitemap: {root}sitemap.xml\n")
+}
+
 pub fn sitemap(r: &Resolved) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>{}</loc></url>\n</urlset>\n",
-        xml_escape(&r.base_url)
-    )
+    sitemap_of(&[r.base_url.as_str()])
 }
 
 pub fn robots(r: &Resolved, root: &str) -> String {

@@ -262,6 +262,11 @@ impl Currency {
     }
 
     fn symbol_for(&self, lang: Lang) -> &'static str {
+        // Taiwan and Hong Kong read a bare ¥ as yen: only simplified Chinese
+        // pages write the yuan without its country.
+        if self.code == "CNY" && lang == Lang::ZhHant {
+            return self.symbol;
+        }
         if lang.is_zh() {
             if let Some(s) = self.zh_symbol {
                 return s;
@@ -340,6 +345,7 @@ mod tests {
         assert_eq!(fmt("USD", 28.9, Lang::Vi), "28,90\u{a0}US$");
         assert_eq!(fmt("CNY", 1234.5, Lang::En), "CN¥1,234.50");
         assert_eq!(fmt("JPY", 1500.0, Lang::ZhHant), "JP¥1,500");
+        assert_eq!(fmt("CNY", 199.0, Lang::ZhHant), "CN¥199.00");
         assert_eq!(fmt("MYR", 12.0, Lang::En), "RM\u{a0}12.00");
         assert_eq!(fmt("VND", 0.0, Lang::Vi), "0\u{a0}₫");
     }

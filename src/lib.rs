@@ -4,6 +4,7 @@
 //! The pipeline (see DESIGN.md): [`load`] → [`resolve`] → [`render`] → [`emit`].
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod diag;
@@ -12,10 +13,15 @@ pub mod files;
 pub mod i18n;
 pub mod icons;
 pub mod load;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod networks;
+pub mod online;
+pub mod qr;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod themes;
 pub mod tracking;
+pub mod watch;

@@ -154,6 +154,20 @@ pub fn load(dir: &Path) -> Loaded {
     }
 }
 
+/// Reads an agency's `agency.toml`: the site-wide keys every creator inherits.
+pub fn load_agency(dir: &Path) -> Result<Settings, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let Some(src) = read_source(&dir.join("agency.toml"), true, &mut diags) else {
+        return Err(diags);
+    };
+    let settings = Doc::new(&src, dir, &mut diags).agency_file();
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(settings)
+    }
+}
+
 /// Reads a UTF-8 source file. Invalid UTF-8 is reported at the line and
 /// column of the first bad byte instead of as an opaque I/O error.
 pub fn read_source(path: &Path, required: bool, diags: &mut Diagnostics) -> Option<SourceFile> {
@@ -597,6 +611,15 @@ impl<'a> Doc<'a> {
         }
     }
 
+    fn agency_file(&mut self) -> Settings {
+        let Some(root) = self.parse() else {
+            return Settings::default();
+        };
+        let root = root.get_ref();
+        self.unknown_keys(root, SETTINGS_KEYS, "agency.toml");
+        self.settings(root)
+    }
+
     fn products_file(&mut self) -> Vec<Item> {
         let Some(root) = self.parse() else {
             return Vec::new();
@@ -866,6 +889,7 @@ impl<'a> Doc<'a> {
             height,
             hash: short_hash(&bytes),
             ext,
+            bytes: meta.len(),
         })
     }
 }

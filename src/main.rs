@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
+        Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Environment(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

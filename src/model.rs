@@ -102,6 +102,8 @@ pub struct ImageInput {
     /// A short content hash, for fingerprinted output names.
     pub hash: String,
     pub ext: &'static str,
+    /// Size of the source file.
+    pub bytes: u64,
 }
 
 /// A `[[links]]` or `[[products]]` entry. One type for both, because the

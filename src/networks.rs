@@ -214,6 +214,18 @@ impl Network {
                     None,
                 )
             }
+            Rule::AccessTrade { id } if !self.utm => {
+                let base = Url::parse(&format!(
+                    "https://go.isclix.com/deep_link/{}",
+                    tracking::encode(id)
+                ))
+                .expect("a fixed host with an encoded path segment is a valid URL");
+                (
+                    tracking::append_params(&base, &[("url", dest.as_str().to_string())])
+                        .to_string(),
+                    None,
+                )
+            }
             Rule::AccessTrade { id } => {
                 let base = Url::parse(&format!(
                     "https://go.isclix.com/deep_link/{}",
@@ -253,6 +265,52 @@ impl Network {
             }
         }
     }
+}
+
+/// Warnings about preset ids that do not look like the network's own
+/// (the network would silently pay nobody).
+pub fn lint(input: &NetworkInput) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |field: &Option<At<String>>, ok: &dyn Fn(&str) -> bool, what: &str| {
+        if let Some(v) = field {
+            if !ok(v.value.trim()) {
+                out.push(
+                    Diagnostic::warning(
+                        "network-config",
+                        format!("\"{}\" does not look like {what}", v.value),
+                    )
+                    .at(v.loc.clone())
+                    .help("copy it again from the network's dashboard"),
+                );
+            }
+        }
+    };
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    match input.name.value.as_str() {
+        "amazon" if input.template.is_none() => check(
+            &input.tag,
+            &|s: &str| {
+                let (base, suffix) = s.rsplit_once('-').unwrap_or(("", ""));
+                !base.is_empty()
+                    && base
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && suffix.len() == 2
+                    && suffix.chars().all(|c| c.is_ascii_digit())
+            },
+            "an Amazon Associates tag (like yourname-20)",
+        ),
+        "shopee" if input.template.is_none() => check(
+            &input.affiliate_id,
+            &digits,
+            "a Shopee affiliate id (digits only)",
+        ),
+        "accesstrade" if input.template.is_none() => {
+            check(&input.id, &digits, "an AccessTrade id (digits only)")
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Shopee's short-link host follows the shop's country: shopee.vn → s.shopee.vn.
@@ -464,5 +522,114 @@ mod tests {
             .unwrap_err()
             .message
             .contains("affiliate_id"));
+    }
+
+    /// Wrapping networks carry the destination as one query value: whatever
+    /// the destination holds (`&`, `=`, `+`, `%`, `#`, non-ASCII …), decoding
+    /// that value gives back exactly the destination that went in.
+    mod wrapped_destinations {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn arb_dest() -> impl Strategy<Value = Url> {
+            (
+                prop::sample::select(vec!["http", "https"]),
+                "[a-z0-9]{1,10}(-[a-z0-9]{1,4})?\\.(vn|com|co\\.th|example|đà-lạt\\.vn)",
+                prop::option::of(1u16..65535),
+                prop::collection::vec("[a-zA-Z0-9._~%+ạ中 -]{0,8}", 0..4),
+                prop::collection::vec(
+                    ("[a-zA-Z_]{1,6}", "[ a-zA-Z0-9&=+%/?:@;,ạ中.-]{0,10}"),
+                    0..5,
+                ),
+                prop::option::of("[a-zA-Z0-9 #?&=%/+中-]{0,10}"),
+            )
+                .prop_filter_map(
+                    "an http(s) URL",
+                    |(scheme, host, port, path, query, fragment)| {
+                        let mut s = format!("{scheme}://{host}");
+                        if let Some(p) = port {
+                            s.push_str(&format!(":{p}"));
+                        }
+                        for seg in path {
+                            s.push('/');
+                            s.push_str(&seg);
+                        }
+                        if !query.is_empty() {
+                            let pairs: Vec<String> =
+                                query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                            s.push_str("/?");
+                            s.push_str(&pairs.join("&"));
+                        }
+                        if let Some(f) = fragment {
+                            s.push('#');
+                            s.push_str(&f);
+                        }
+                        Url::parse(&s).ok()
+                    },
+                )
+        }
+
+        fn arb_utm() -> impl Strategy<Value = Vec<(&'static str, String)>> {
+            prop::collection::vec(
+                (
+                    prop::sample::select(tracking::UTM_KEYS.to_vec()),
+                    "[ a-zA-Z0-9&=#?%+ạ中]{0,8}",
+                ),
+                0..4,
+            )
+            .prop_map(|v| {
+                v.into_iter()
+                    .map(|(k, s)| (k, tracking::normalize(&s)))
+                    .collect()
+            })
+        }
+
+        /// The single decoded value of `key` in the wrapped link's query.
+        fn decoded(wrapped: &str, key: &str) -> Result<String, TestCaseError> {
+            let u =
+                Url::parse(wrapped).map_err(|e| TestCaseError::fail(format!("{wrapped}: {e}")))?;
+            let values: Vec<String> = u
+                .query_pairs()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            prop_assert_eq!(values.len(), 1, "{} in {}", key, wrapped);
+            prop_assert_eq!(u.fragment(), None, "a fragment escaped: {}", wrapped);
+            Ok(values[0].clone())
+        }
+
+        proptest! {
+            #[test]
+            fn shopee_origin_link_decodes_to_the_destination(
+                dest in arb_dest(),
+                handle in "[a-z0-9._&=#-]{0,8}",
+                id in "[a-z0-9&=#% -]{0,8}",
+            ) {
+                let n = net("shopee", |i| i.affiliate_id = Some(At::bare("173&x=1".into())));
+                let v = Vars { handle: &handle, id: &id, channel: "tik tok", kind: "product", group: "" };
+                let (wrapped, _) = n.apply(&dest, &[], &v);
+                prop_assert!(wrapped.starts_with("https://s.shopee."), "{}", wrapped);
+                prop_assert_eq!(decoded(&wrapped, "origin_link")?, dest.as_str());
+                prop_assert_eq!(decoded(&wrapped, "affiliate_id")?, "173&x=1");
+            }
+
+            #[test]
+            fn accesstrade_url_decodes_to_the_destination(dest in arb_dest(), utm in arb_utm()) {
+                let n = net("accesstrade", |i| i.id = Some(At::bare("4348".into())));
+                let (wrapped, _) = n.apply(&dest, &utm, &vars());
+                prop_assert!(wrapped.starts_with("https://go.isclix.com/deep_link/4348?"), "{}", wrapped);
+                prop_assert_eq!(decoded(&wrapped, "url")?, dest.as_str());
+            }
+
+            #[test]
+            fn template_url_decodes_to_the_destination(dest in arb_dest(), utm in arb_utm()) {
+                let n = net("mynet", |i| {
+                    i.template = Some(At::bare("https://t.example/c?dest={url}".into()))
+                });
+                let (wrapped, _) = n.apply(&dest, &utm, &vars());
+                prop_assert!(wrapped.starts_with("https://t.example/c?dest="), "{}", wrapped);
+                prop_assert_eq!(decoded(&wrapped, "dest")?, dest.as_str());
+            }
+        }
     }
 }

@@ -23,6 +23,8 @@ pub struct Renderer {
     pub css: String,
     /// `'sha256-…'` of the inline `<style>`, for the Content-Security-Policy.
     pub style_hash: String,
+    /// A hash of every template and the CSS: part of the incremental-build key.
+    pub fingerprint: String,
 }
 
 const GENERATOR: &str = concat!("biopage ", env!("CARGO_PKG_VERSION"));
@@ -86,10 +88,20 @@ impl Renderer {
             "'sha256-{}'",
             base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()))
         );
+        let mut h = sha2::Sha256::new();
+        for (name, src, _) in &all {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(src.as_bytes());
+            h.update([0]);
+        }
+        h.update(css.as_bytes());
+        let fingerprint = format!("{:x}", h.finalize());
         Ok(Renderer {
             tera,
             css,
             style_hash,
+            fingerprint,
         })
     }
 
@@ -124,6 +136,9 @@ impl Renderer {
         self.render("index.html", &self.context(page))
     }
 
+    /// A short-link page. Its context holds only what such a page shows
+    /// (not the whole page, and no stylesheet): an agency writes tens of
+    /// thousands of these, so each must be cheap to render and small on disk.
     pub fn go(&self, page: &Page, go: &Redirect, sponsored: bool) -> Result<String, Diagnostic> {
         #[derive(Serialize)]
         struct Go<'a> {
@@ -131,7 +146,7 @@ impl Renderer {
             target: &'a str,
             rel: &'a str,
         }
-        let mut ctx = self.context(page);
+        let mut ctx = self.small_context(page);
         let rel = if sponsored {
             "sponsored noopener"
         } else {
@@ -145,11 +160,43 @@ impl Renderer {
                 rel,
             },
         );
+        ctx.insert("css", "");
         self.render("go.html", &ctx)
     }
 
+    /// The parts of a page that go and 404 pages use: `page.lang`,
+    /// `page.name`, `page.handle`, `page.canonical`, `page.base_url`, `page.t`.
+    fn small_context(&self, page: &Page) -> Context {
+        #[derive(Serialize)]
+        struct Small<'a> {
+            lang: &'a str,
+            name: &'a str,
+            handle: &'a str,
+            canonical: &'a str,
+            base_url: &'a str,
+            t: &'a crate::i18n::Strings,
+        }
+        let mut ctx = Context::new();
+        ctx.insert(
+            "page",
+            &Small {
+                lang: page.lang,
+                name: &page.name,
+                handle: &page.handle,
+                canonical: &page.canonical,
+                base_url: &page.base_url,
+                t: &page.t,
+            },
+        );
+        ctx.insert("css", &self.css);
+        ctx.insert("csp_meta", &self.csp_meta());
+        ctx.insert("generator", GENERATOR);
+        ctx.insert("root", &root_path(&page.base_url));
+        ctx
+    }
+
     pub fn not_found(&self, page: &Page) -> Result<String, Diagnostic> {
-        self.render("404.html", &self.context(page))
+        self.render("404.html", &self.small_context(page))
     }
 }
 

@@ -56,6 +56,7 @@ pub struct Redirect {
     pub title: String,
     pub path: String,
     pub target: String,
+    pub sponsored: bool,
 }
 
 /// An image to copy into `assets/` under a fingerprinted name.
@@ -413,6 +414,9 @@ pub fn resolve(
     }
     let mut networks = Vec::new();
     for input in inputs {
+        for w in crate::networks::lint(input) {
+            ctx.warnings.push(w);
+        }
         match Network::from_input(input) {
             Ok(n) => networks.push(n),
             Err(d) => ctx.errors.push(d),
@@ -492,6 +496,7 @@ pub fn resolve(
         }
     }
     let mut prepared: Vec<Prepared> = Vec::new();
+    let mut seen_dest: HashMap<String, (String, Option<Loc>)> = HashMap::new();
     for item in all {
         let id = match &item.id {
             Some(id) => id.value.clone(),
@@ -597,6 +602,79 @@ pub fn resolve(
                 );
             }
         }
+        if item.enabled {
+            if let Some(e) = item.ends.as_ref().filter(|e| e.value.0 <= opts.now) {
+                ctx.warn(
+                    "expired",
+                    e.loc.clone(),
+                    format!("\"{id}\" has ended, so it is not shown"),
+                    "remove the entry, or move `ends` if the offer still runs".into(),
+                );
+            }
+            if let Some(st) = item.starts.as_ref().filter(|st| st.value.0 > opts.now) {
+                ctx.warn(
+                    "not-started",
+                    st.loc.clone(),
+                    format!("\"{id}\" has not started yet, so it is not shown"),
+                    "it appears on the first build on or after `starts`; schedule a daily build"
+                        .into(),
+                );
+            }
+        }
+        if let Dest::Web(u) = &dest {
+            if u.scheme() == "http" {
+                ctx.warn(
+                    "insecure-url",
+                    item.url.loc.clone(),
+                    format!("\"{id}\" links to an unencrypted http:// address"),
+                    "use https:// if the site supports it; browsers warn visitors about http"
+                        .into(),
+                );
+            }
+            match seen_dest.get(u.as_str()) {
+                Some((first, loc)) => {
+                    let at = loc
+                        .as_ref()
+                        .map(|l| format!(" (line {})", l.line))
+                        .unwrap_or_default();
+                    ctx.warn(
+                        "duplicate-destination",
+                        item.url.loc.clone(),
+                        format!("\"{id}\" links to the same address as \"{first}\"{at}"),
+                        "remove one, or give them different destinations; reports cannot tell them apart except by utm_content".into(),
+                    );
+                }
+                None => {
+                    seen_dest.insert(u.as_str().to_string(), (id.clone(), item.url.loc.clone()));
+                }
+            }
+        }
+        if let Some(img) = &item.image {
+            let alt_ok = item
+                .image_alt
+                .as_ref()
+                .is_some_and(|a| meaningful_alt(&a.value));
+            if !alt_ok {
+                ctx.warn(
+                    "image-alt",
+                    item.image_alt.as_ref().and_then(|a| a.loc.clone()).or_else(|| item.loc.clone()),
+                    format!("the image of \"{id}\" has no meaningful alt text"),
+                    "add image_alt = \"…\" saying what the picture shows, for people who cannot see it".into(),
+                );
+            }
+            if img.bytes > 5 * 1024 * 1024 {
+                ctx.warn(
+                    "large-image",
+                    item.loc.clone(),
+                    format!(
+                        "the image {} is {:.1} MB",
+                        img.rel,
+                        img.bytes as f64 / 1048576.0
+                    ),
+                    "images over 5 MB slow builds and uploads; save it at most 2000 px wide".into(),
+                );
+            }
+        }
         let sponsored = item.sponsored.unwrap_or(network.is_some());
         prepared.push(Prepared {
             item,
@@ -647,6 +725,24 @@ pub fn resolve(
         .unwrap_or_default();
     let description = truncate_chars(&description, 160);
 
+    if let Some(a) = agency {
+        check_utm_values(&mut ctx, &a.tracking.utm);
+    }
+    check_utm_values(&mut ctx, &s.tracking.utm);
+    for item in site.links.iter().chain(site.products.iter()) {
+        if let UtmOverride::Set(v) = &item.utm {
+            check_utm_values(&mut ctx, v);
+        }
+    }
+    if disclosure.trim().is_empty() && prepared.iter().any(|p| p.visible && p.sponsored) {
+        let loc = layer(&s.disclosure, agency.map(|a| &a.disclosure)).and_then(|d| d.loc.clone());
+        ctx.warn(
+            "missing-disclosure",
+            loc,
+            "sponsored links are shown without a disclosure".into(),
+            "the law in the US, the EU, Vietnam and China requires one: remove `text = \"\"` to use the standard wording, or write your own".into(),
+        );
+    }
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
     for (ci, channel) in std::iter::once(&default_channel)
@@ -743,16 +839,19 @@ pub fn resolve(
                 group: group.as_deref().unwrap_or(""),
             };
             let href = ctx.tag(&p.dest, Some(item), p.network, &vars);
+            if !p.visible {
+                continue;
+            }
+            // Short links exist for what is on the page: a disabled or
+            // scheduled item must not be reachable early through /go/.
             if ci == 0 && matches!(p.dest, Dest::Web(_)) {
                 redirects.push(Redirect {
                     id: p.id.clone(),
                     title: item.title.value.clone(),
                     path: format!("go/{}/", p.id),
                     target: href.clone(),
+                    sponsored: p.sponsored,
                 });
-            }
-            if !p.visible {
-                continue;
             }
             has_sponsored |= p.sponsored;
             let rel = if p.sponsored {
@@ -928,6 +1027,53 @@ pub fn resolve(
         images,
         warnings: ctx.warnings,
     })
+}
+
+/// Whether alt text says something: not empty, not a file name, not a
+/// placeholder word.
+fn meaningful_alt(alt: &str) -> bool {
+    let a = alt.trim().to_lowercase();
+    let generic = [
+        "image",
+        "img",
+        "photo",
+        "picture",
+        "ảnh",
+        "hình",
+        "hình ảnh",
+        "图片",
+        "圖片",
+        "product",
+    ];
+    let file_like = [".jpg", ".jpeg", ".png", ".webp", ".gif"]
+        .iter()
+        .any(|e| a.ends_with(e));
+    a.chars().count() >= 3 && !generic.contains(&a.as_str()) && !file_like
+}
+
+/// Warns about UTM values the normaliser will change, so the value in the
+/// file matches what the reports show.
+fn check_utm_values(ctx: &mut Ctx, values: &[(String, At<String>)]) {
+    for (key, v) in values {
+        // placeholders expand to "" here: only the written text is judged
+        let (written, _) = tracking::expand(&v.value, &Vars::default());
+        let normal = tracking::normalize(&written);
+        if written != normal && !written.trim().is_empty() {
+            ctx.warn(
+                "utm-normalized",
+                v.loc.clone(),
+                format!(
+                    "{key} \"{}\" is written as \"{}\" in links",
+                    v.value,
+                    tracking::normalize(&v.value)
+                ),
+                format!(
+                    "write {key} = \"{}\" to match your reports",
+                    tracking::normalize(&v.value)
+                ),
+            );
+        }
+    }
 }
 
 fn default_currency(lang: Lang) -> Currency {

@@ -23,25 +23,78 @@ struct Builtin {
     css: &'static str,
 }
 
-const BUILTINS: &[Builtin] = &[Builtin {
-    name: "default",
-    description: "soft and rounded: profile, links, then a product grid",
-    templates: &[
-        (
-            "index.html",
-            include_str!("../themes/default/templates/index.html"),
-        ),
-        (
-            "go.html",
-            include_str!("../themes/default/templates/go.html"),
-        ),
-        (
-            "404.html",
-            include_str!("../themes/default/templates/404.html"),
-        ),
-    ],
-    css: include_str!("../themes/default/style.css"),
-}];
+const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "default",
+        description: "soft and rounded: profile, links, then a product grid",
+        templates: &[
+            (
+                "index.html",
+                include_str!("../themes/default/templates/index.html"),
+            ),
+            (
+                "go.html",
+                include_str!("../themes/default/templates/go.html"),
+            ),
+            (
+                "404.html",
+                include_str!("../themes/default/templates/404.html"),
+            ),
+        ],
+        css: include_str!("../themes/default/style.css"),
+    },
+    Builtin {
+        name: "minimal",
+        description: "monochrome and typographic: whitespace, links as simple rows",
+        templates: &[
+            (
+                "index.html",
+                include_str!("../themes/minimal/templates/index.html"),
+            ),
+            (
+                "go.html",
+                include_str!("../themes/minimal/templates/go.html"),
+            ),
+            (
+                "404.html",
+                include_str!("../themes/minimal/templates/404.html"),
+            ),
+        ],
+        css: include_str!("../themes/minimal/style.css"),
+    },
+    Builtin {
+        name: "shop",
+        description: "shop first: a storefront header, a prominent product grid, compact links",
+        templates: &[
+            (
+                "index.html",
+                include_str!("../themes/shop/templates/index.html"),
+            ),
+            ("go.html", include_str!("../themes/shop/templates/go.html")),
+            (
+                "404.html",
+                include_str!("../themes/shop/templates/404.html"),
+            ),
+        ],
+        css: include_str!("../themes/shop/style.css"),
+    },
+    Builtin {
+        name: "bold",
+        description: "colour blocks, large type and high-contrast buttons",
+        templates: &[
+            (
+                "index.html",
+                include_str!("../themes/bold/templates/index.html"),
+            ),
+            ("go.html", include_str!("../themes/bold/templates/go.html")),
+            (
+                "404.html",
+                include_str!("../themes/bold/templates/404.html"),
+            ),
+        ],
+        css: include_str!("../themes/bold/style.css"),
+    },
+];
 
 /// Partials every theme may include, by name.
 pub const PARTIALS: &[(&str, &str)] = &[("head.html", include_str!("../templates/head.html"))];

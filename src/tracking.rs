@@ -189,7 +189,7 @@ pub fn expand_with(
 }
 
 /// Normalises a UTM value: trimmed, lowercased, every run of whitespace one
-/// `-`. Analytics tools treat `TikTok` and `tiktok` as two sources; this keeps
+/// `-`, no `-` at either end. Analytics tools treat `TikTok` and `tiktok` as two sources; this keeps
 /// a creator's reports in one row.
 pub fn normalize(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -205,7 +205,8 @@ pub fn normalize(value: &str) -> String {
         }
         out.extend(c.to_lowercase());
     }
-    out
+    // "{handle}-{group}" with no group must not end in a dash
+    out.trim_matches('-').to_string()
 }
 
 /// Percent-encodes a value for a query string or a template slot.
@@ -369,6 +370,7 @@ mod tests {
     fn normalize_lowercases_and_dashes() {
         assert_eq!(normalize("  TikTok   Shop\t2027 "), "tiktok-shop-2027");
         assert_eq!(normalize("Tết"), "tết");
+        assert_eq!(normalize("linh-"), "linh");
     }
 
     fn arb_url() -> impl Strategy<Value = String> {

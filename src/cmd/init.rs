@@ -10,6 +10,9 @@ pub struct Args {
     /// Where to create the site (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Create an agency instead: agency.toml and two creators.
+    #[arg(long)]
+    pub agency: bool,
 }
 
 pub const PROFILE: &str = include_str!("../../templates/init/profile.toml");
@@ -19,8 +22,13 @@ const PRODUCT: &[u8] = include_bytes!("../assets/placeholder-product.png");
 
 impl Args {
     pub fn run(&self) -> Result<(), Failure> {
-        init(&self.dir)?;
         let shown = self.dir.display();
+        if self.agency {
+            init_agency(&self.dir)?;
+            println!("Created a biopage agency in {shown} with creators linh and mei.\n\nNext:\n  edit {shown}/agency.toml and {shown}/creators/*/profile.toml\n  biopage build {shown}        # writes {shown}/public/<handle>/");
+            return Ok(());
+        }
+        init(&self.dir)?;
         println!("Created a biopage site in {shown}.\n\nNext:\n  edit {shown}/profile.toml and {shown}/products.toml\n  biopage build {shown}        # writes {shown}/public/");
         Ok(())
     }
@@ -33,13 +41,50 @@ pub fn init(dir: &Path) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    let files: [(&str, &[u8]); 4] = [
-        ("profile.toml", PROFILE.as_bytes()),
-        ("products.toml", PRODUCTS.as_bytes()),
-        ("images/avatar.png", AVATAR),
-        ("images/product.png", PRODUCT),
-    ];
-    for (rel, _) in &files {
+    write_new(
+        dir,
+        &[
+            ("profile.toml", PROFILE.as_bytes()),
+            ("products.toml", PRODUCTS.as_bytes()),
+            ("images/avatar.png", AVATAR),
+            ("images/product.png", PRODUCT),
+        ],
+    )
+}
+
+/// An agency with two creators, so the layout and the precedence of
+/// agency.toml under profile.toml are visible from the start.
+pub fn init_agency(dir: &Path) -> anyhow::Result<()> {
+    if dir.join("agency.toml").exists() {
+        bail!(
+            "{} already has an agency.toml; biopage init never overwrites a site",
+            dir.display()
+        );
+    }
+    write_new(
+        dir,
+        &[
+            (
+                "agency.toml",
+                include_bytes!("../../templates/init/agency/agency.toml"),
+            ),
+            (
+                "creators/linh/profile.toml",
+                include_bytes!("../../templates/init/agency/linh.toml"),
+            ),
+            ("creators/linh/images/avatar.png", AVATAR),
+            (
+                "creators/mei/profile.toml",
+                include_bytes!("../../templates/init/agency/mei.toml"),
+            ),
+            ("creators/mei/images/avatar.png", AVATAR),
+        ],
+    )
+}
+
+/// Writes files that must not exist yet: init never overwrites.
+fn write_new(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
+    for (rel, _) in files {
         if dir.join(rel).exists() {
             bail!(
                 "{} already exists; biopage init never overwrites files",

@@ -1,4 +1,7 @@
 //! One module per command, each an `Args` struct with `run()`.
 pub mod build;
+pub mod check;
 pub mod init;
+pub mod links;
+pub mod serve;
 pub mod themes;

@@ -1,9 +1,14 @@
 //! Integration tests: one binary (fast to link), one module per area.
 //! Fixtures are written into temporary directories by [`Fixture`].
 
+mod agency;
 mod build;
+mod check;
 mod errors;
 mod example;
+mod links;
+mod qr;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,568 @@
+#!/usr/bin/env node
+// Browser acceptance checks for biopage's built-in themes.
+//
+// For each theme: builds the example site with that theme, serves it on
+// 127.0.0.1 and checks
+//   - Lighthouse (mobile): performance, accessibility, best-practices, seo
+//   - axe-core: 0 violations at 390×844 and 1280×800, light and dark
+//   - the Nu HTML Checker (vnu.jar): 0 errors on every generated HTML file
+//   - no horizontal scrolling at 390 px (also on a stress fixture: 200
+//     products, a 120-character Vietnamese name, Chinese text, emoji, long
+//     unbroken URLs; left-to-right and right-to-left)
+//   - index.html gzipped ≤ 14 KB
+// and takes screenshots into docs/screenshots/. Prints a summary table and
+// exits 1 if any check failed, 2 if the checks could not run.
+//
+// Usage: node check.mjs [--bin PATH] [--themes a,b] [--no-lighthouse]
+//          [--no-screenshots] [--no-stress] [--lh-runs N] [--lh-min N]
+//          [--keep] [--json FILE]
+// Environment: CHROME_PATH (default /usr/bin/chromium), JAVA (default java).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import puppeteer from 'puppeteer-core';
+import lighthouse from 'lighthouse';
+import sharp from 'sharp';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+const JAVA = process.env.JAVA || 'java';
+const DATE = '2026-11-24';
+const GZ_LIMIT = 14 * 1024;
+const CSS_LIMIT = 8 * 1024;
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const SHOT_MAX_PHONE_HEIGHT = 2400;
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
+const CHROME_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+// ---------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
+};
+const flag = (name) => argv.includes(name);
+const BIN = path.resolve(opt('--bin', path.join(ROOT, 'target/release/biopage')));
+const THEMES = (opt('--themes', '') || fs.readdirSync(path.join(ROOT, 'themes'))
+  .filter((t) => fs.existsSync(path.join(ROOT, 'themes', t, 'theme.toml'))).sort().join(','))
+  .split(',').filter(Boolean);
+const DO_LH = !flag('--no-lighthouse');
+const DO_SHOTS = !flag('--no-screenshots');
+const DO_STRESS = !flag('--no-stress');
+const LH_RUNS = Math.max(1, Number(opt('--lh-runs', '3')));
+const LH_MIN = Number(opt('--lh-min', '100'));
+const SHOT_DIR = path.join(ROOT, 'docs/screenshots');
+
+if (!fs.existsSync(BIN)) die(`no biopage binary at ${BIN}: run cargo build --release first`);
+if (!fs.existsSync(CHROME)) die(`no Chromium at ${CHROME}: set CHROME_PATH`);
+
+const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'biopage-browser-'));
+const failures = [];
+const fail = (theme, what) => { failures.push(`${theme}: ${what}`); };
+const log = (...a) => console.error('[check]', ...a);
+
+function die(msg) {
+  console.error(`error: ${msg}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- sites
+function copyDir(src, dst, skip = () => false) {
+  fs.mkdirSync(dst, { recursive: true });
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    if (skip(e.name)) continue;
+    const s = path.join(src, e.name);
+    const d = path.join(dst, e.name);
+    if (e.isDirectory()) copyDir(s, d, skip);
+    else fs.copyFileSync(s, d);
+  }
+}
+
+function setTheme(profile, theme) {
+  const toml = fs.readFileSync(profile, 'utf8');
+  const next = /^theme\s*=.*$/m.test(toml)
+    ? toml.replace(/^theme\s*=.*$/m, `theme = "${theme}"`)
+    : `theme = "${theme}"\n${toml}`;
+  fs.writeFileSync(profile, next);
+}
+
+function exampleSite(theme) {
+  const dir = path.join(WORK, `site-${theme}`);
+  copyDir(path.join(ROOT, 'example-site'), dir, (n) => n === 'public');
+  setTheme(path.join(dir, 'profile.toml'), theme);
+  return dir;
+}
+
+// A creator who breaks layouts: 200 products, a 120-character Vietnamese
+// name, Chinese text, emoji, unbroken URLs and codes.
+function stressSite(theme) {
+  const dir = path.join(WORK, `stress-${theme}`);
+  fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
+  const imgs = fs.readdirSync(path.join(ROOT, 'example-site/images')).filter((f) => f.endsWith('.jpg'));
+  for (const f of imgs) fs.copyFileSync(path.join(ROOT, 'example-site/images', f), path.join(dir, 'images', f));
+  const vnName = 'Nguyễn Thị Phương Thảo Quỳnh Hương Ngọc Diễm Kiều Trang Thuỳ Dương Bảo Châu Khánh Linh Hoàng Yến Mỹ Duyên Xuân Nghi Minh Thư';
+  const name = (vnName + ' Tường Vy Ánh Nguyệt').slice(0, 120);
+  const longUrl = `https://example.com/${'a'.repeat(180)}?q=${'x'.repeat(60)}`;
+  const q = (s) => JSON.stringify(s);
+  let profile = `base_url = "https://stress.example/"
+language = "vi"
+theme = "${theme}"
+name = ${q(name)}
+handle = "${'nguyen.thi.phuong.thao_quynh-huong'.padEnd(60, 'x')}"
+bio = """
+Xin chào 👋🏻 mình là ${name.slice(0, 30)} — 你好，我是一个非常非常长的中文简介，没有空格也应该自动换行，不会撑破页面的布局。Emoji 🧴💄🛍️🇻🇳🇨🇳👩🏽‍💻 và một đường dẫn dài ${longUrl}
+Thửnghiệmmộttừrấtdàikhôngcódấucáchnàoởgiữađểxemtrangcóbịtrànngangkhôngnhé${'ư'.repeat(40)}
+"""
+avatar = "images/avatar.jpg"
+
+[networks.shopee]
+affiliate_id = "17312345678"
+
+[[socials]]
+platform = "tiktok"
+url = "https://www.tiktok.com/@${'x'.repeat(40)}"
+[[socials]]
+platform = "youtube"
+url = "https://www.youtube.com/@stress"
+[[socials]]
+platform = "facebook"
+url = "https://www.facebook.com/stress"
+[[socials]]
+platform = "instagram"
+url = "https://www.instagram.com/stress/"
+[[socials]]
+platform = "zalo"
+url = "https://zalo.me/0901234567"
+[[socials]]
+platform = "email"
+url = "mailto:stress@stress.example"
+label = "Email hợp tác 合作邮箱"
+[[socials]]
+platform = "website"
+url = "https://stress.example/about"
+label = "Website"
+`;
+  const linkTitles = [
+    longUrl,
+    '🛍️🛍️🛍️ Gian hàng Shopee chính hãng của mình — đồ mình đã dùng thật sự, không quảng cáo trá hình, không nhận booking ảo',
+    '我的淘宝店铺：好物推荐，全部亲测有效，欢迎来逛逛！我的淘宝店铺：好物推荐，全部亲测有效',
+    'Supercalifragilisticexpialidocious'.repeat(5),
+    '🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥🔥',
+    'ไทย ภาษาไทยไม่มีช่องว่างระหว่างคำเลยนะครับลองดูว่าตัดบรรทัดได้ไหม',
+  ];
+  linkTitles.forEach((t, i) => {
+    profile += `
+[[links]]
+id = "link-${i}"
+title = ${q(t)}
+url = ${q(i % 2 ? 'https://shopee.vn/m/stress-' + i : longUrl + i)}
+${i < 2 ? 'featured = true' : `group = ${q(i % 3 ? 'Nhóm có tên rất dài không có khoảng trắng ' + 'x'.repeat(60) : '中文分组标题')}`}
+`;
+  });
+  fs.writeFileSync(path.join(dir, 'profile.toml'), profile);
+  let products = '';
+  for (let i = 0; i < 200; i++) {
+    const img = imgs.filter((f) => f !== 'avatar.jpg')[i % (imgs.length - 1)];
+    const title = [
+      `Sản phẩm số ${i}: ${'Kemchốngnắngsiêuchốngnướcdànhchodadầumụnnhạycảm'.repeat(2)}`,
+      `好物 ${i}：超长中文商品名称没有任何空格也必须在卡片里自动换行不能溢出`,
+      `✨💖 Product ${i} ${'🧴'.repeat(12)}`,
+      `${longUrl}/${i}`,
+    ][i % 4];
+    products += `
+[[products]]
+id = "p-${i}"
+title = ${q(title)}
+url = "https://shopee.vn/product/${1000 + i}/${2000 + i}"
+${i % 5 === 4 ? '' : `image = "images/${img}"`}
+price = ${(i + 1) * 123457}
+${i % 2 ? `compare_at_price = ${(i + 1) * 153457}` : ''}
+currency = "VND"
+${i % 3 ? `coupon = "${'COUPONCODE'.repeat(1 + (i % 4))}${i}"` : ''}
+${i % 2 ? `review = "https://www.tiktok.com/@stress/video/${7301234567890123456n + BigInt(i)}"` : ''}
+description = ${q(i % 2 ? `Mô tả dài ${longUrl} 中文描述没有空格也要换行 🎉` : 'Ngắn gọn.')}
+${i % 7 === 0 ? 'featured = true' : ''}
+`;
+  }
+  fs.writeFileSync(path.join(dir, 'products.toml'), products);
+  return dir;
+}
+
+function build(site, out, baseUrl) {
+  const r = spawnSync(BIN, ['build', site, '-o', out, '--date', DATE, '--base-url', baseUrl, '-q'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    throw new Error(`biopage build ${site} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+}
+
+// ---------------------------------------------------------------- server
+// A static server that behaves like a static host: directory indexes,
+// 404.html, gzip, and the rules of the site's own _headers file.
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8', '.ico': 'image/x-icon', '.json': 'application/json', '.webmanifest': 'application/manifest+json',
+};
+
+function parseHeaders(file) {
+  const rules = [];
+  if (!fs.existsSync(file)) return rules;
+  let cur = null;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      cur = { pattern: line.trim(), headers: [] };
+      rules.push(cur);
+    } else if (cur) {
+      const i = line.indexOf(':');
+      if (i > 0) cur.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
+    }
+  }
+  return rules;
+}
+
+function matches(pattern, p) {
+  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return re.test(p);
+}
+
+function startServer() {
+  const state = { root: null, rules: [] };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let p = decodeURIComponent(url.pathname);
+    let file = path.join(state.root, p);
+    if (!file.startsWith(state.root)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (!p.endsWith('/')) { res.writeHead(301, { Location: p + '/' }).end(); return; }
+      file = path.join(file, 'index.html');
+    }
+    let status = 200;
+    if (!fs.existsSync(file)) { status = 404; file = path.join(state.root, '404.html'); }
+    const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' };
+    for (const r of state.rules) if (matches(r.pattern, p)) for (const [k, v] of r.headers) headers[k] = v;
+    if (!headers['Cache-Control'] && p.startsWith('/assets/')) headers['Cache-Control'] = 'public, max-age=31536000, immutable';
+    let body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
+    if (/gzip/.test(req.headers['accept-encoding'] || '') && /text|xml|svg|json/.test(headers['Content-Type'])) {
+      body = zlib.gzipSync(body);
+      headers['Content-Encoding'] = 'gzip';
+      headers.Vary = 'Accept-Encoding';
+    }
+    headers['Content-Length'] = body.length;
+    res.writeHead(status, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    state.port = server.address().port;
+    state.serve = (root) => { state.root = path.resolve(root); state.rules = parseHeaders(path.join(root, '_headers')); };
+    state.close = () => new Promise((r) => server.close(r));
+    resolve(state);
+  }));
+}
+
+// ---------------------------------------------------------------- browser
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+async function launch() {
+  return puppeteer.launch({
+    executablePath: CHROME,
+    headless: true,
+    userDataDir: fs.mkdtempSync(path.join(WORK, 'profile-')),
+    args: CHROME_FLAGS.filter((f) => f !== '--headless'),
+  });
+}
+
+async function openPage(browser, url, viewport, scheme, { rtl = false } = {}) {
+  const page = await browser.newPage();
+  await page.setBypassCSP(true); // the page's CSP would refuse the injected axe script
+  await page.setViewport({ ...viewport, deviceScaleFactor: 1, isMobile: viewport.width < 600, hasTouch: viewport.width < 600 });
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // a failed subresource (the 404 page itself answers 404 by design)
+  page.on('response', (r) => { if (r.status() >= 400 && r.url() !== url) errors.push(`${r.status()} ${r.url()}`); });
+  page.on('requestfailed', (r) => { if (new URL(r.url()).hostname === '127.0.0.1') errors.push(`failed ${r.url()}`); });
+  // outbound links must never be followed; block anything not local
+  await page.setRequestInterception(true);
+  page.on('request', (r) => (new URL(r.url()).hostname === '127.0.0.1' || r.url().startsWith('data:') ? r.continue() : r.abort()));
+  await page.goto(url, { waitUntil: 'load' });
+  if (rtl) await page.evaluate(() => { document.documentElement.dir = 'rtl'; });
+  await page.evaluate(() => document.fonts && document.fonts.ready);
+  return { page, errors };
+}
+
+async function runAxe(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${(n.failureSummary || '').split('\n').slice(1, 2).join(' ').trim()}`),
+      count: v.nodes.length,
+    }));
+  });
+}
+
+const scrollWidth = (page) => page.evaluate(() => document.scrollingElement.scrollWidth);
+
+// The widest element that sticks out of the viewport, to say what overflows.
+const culprit = (page) => page.evaluate(() => {
+  const w = document.documentElement.clientWidth;
+  let worst = null;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if ((r.right > w + 0.5 || r.left < -0.5) && (!worst || r.width > worst.w)) {
+      worst = { w: r.width, d: `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(r.left)}..${Math.round(r.right)})` };
+    }
+  }
+  return worst ? worst.d : '';
+});
+
+async function screenshot(page, file, viewport, phone) {
+  // lazy images below the fold would be blank in a full-page shot: load and
+  // decode them all, then grow the viewport to the page so everything is
+  // rasterised, shoot, and put the viewport back
+  await page.evaluate(async () => {
+    for (const img of document.images) img.loading = 'eager';
+    await Promise.all([...document.images].map((i) => i.decode().catch(() => {})));
+  });
+  const height = await page.evaluate(() => document.scrollingElement.scrollHeight);
+  const shotHeight = phone ? Math.min(height, SHOT_MAX_PHONE_HEIGHT) : height;
+  await page.setViewport({ ...viewport, height: shotHeight, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const png = await page.screenshot({ type: 'png' });
+  await page.setViewport({ ...viewport, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
+  // a 256-colour palette keeps each file well under 300 KB
+  await sharp(png).png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 }).toFile(file);
+}
+
+async function runLighthouse(url, port) {
+  const scores = [];
+  for (let i = 0; i < LH_RUNS; i++) {
+    const r = await lighthouse(url, {
+      port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES, formFactor: 'mobile',
+      screenEmulation: { mobile: true, width: 412, height: 823, deviceScaleFactor: 1.75, disabled: false },
+    });
+    const lhr = r.lhr;
+    const s = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]));
+    const failed = [];
+    for (const c of CATEGORIES) {
+      for (const ref of lhr.categories[c].auditRefs) {
+        const a = lhr.audits[ref.id];
+        if (a.score !== null && a.score < 1 && (ref.weight > 0 || a.details?.type === 'opportunity') && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'notApplicable' && a.scoreDisplayMode !== 'manual') {
+          failed.push(`${c}/${a.id}${a.displayValue ? ` (${a.displayValue})` : ''}`);
+        }
+      }
+    }
+    if (lhr.runtimeError) failed.push(`runtimeError ${lhr.runtimeError.code}`);
+    scores.push({ s, failed: [...new Set(failed)], lhr });
+  }
+  // the median run by performance score
+  scores.sort((a, b) => a.s.performance - b.s.performance);
+  return scores[Math.floor(scores.length / 2)];
+}
+
+// ---------------------------------------------------------------- vnu
+function runVnu(files) {
+  const jar = require.resolve('vnu-jar/build/dist/vnu.jar');
+  const r = spawnSync(JAVA, ['-Xss2m', '-jar', jar, '--errors-only', '--format', 'json', ...files], {
+    encoding: 'utf8', maxBuffer: 64 << 20,
+  });
+  if (r.error) die(`cannot run ${JAVA}: ${r.error.message}`);
+  let messages;
+  try {
+    messages = JSON.parse(r.stderr || r.stdout || '{"messages":[]}').messages;
+  } catch {
+    die(`vnu printed no JSON: ${r.stderr}${r.stdout}`);
+  }
+  return messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
+}
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...htmlFiles(p));
+    else if (e.name.endsWith('.html')) out.push(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const started = Date.now();
+  if (DO_SHOTS) fs.mkdirSync(SHOT_DIR, { recursive: true });
+  const server = await startServer();
+  const base = `http://127.0.0.1:${server.port}/`;
+  const browser = await launch();
+  const lhBrowser = DO_LH ? await launch() : null;
+  const lhPort = lhBrowser ? Number(new URL(lhBrowser.wsEndpoint()).port) : 0;
+  const rows = [];
+  const details = {};
+  const allHtml = [];
+
+  for (const theme of THEMES) {
+    log(`theme ${theme}`);
+    const t0 = Date.now();
+    const row = { theme, lh: null, axe: 0, vnu: 0, overflow: 0, gz: 0, stress: '-' };
+    const det = { axe: [], lighthouse: [], vnu: [], overflow: [] };
+    details[theme] = det;
+    const out = path.join(WORK, `out-${theme}`);
+    build(exampleSite(theme), out, base);
+    server.serve(out);
+    const files = htmlFiles(out);
+    allHtml.push(...files.map((f) => ({ theme, f })));
+
+    const cssFile = path.join(ROOT, 'themes', theme, 'style.css');
+    row.css = fs.existsSync(cssFile) ? fs.statSync(cssFile).size : 0;
+    if (row.css > CSS_LIMIT) fail(theme, `style.css is ${row.css} bytes (budget ${CSS_LIMIT})`);
+    const index = fs.readFileSync(path.join(out, 'index.html'));
+    row.gz = zlib.gzipSync(index, { level: 9 }).length;
+    if (row.gz > GZ_LIMIT) fail(theme, `index.html is ${row.gz} bytes gzipped (limit ${GZ_LIMIT})`);
+
+    for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+      for (const scheme of ['light', 'dark']) {
+        for (const url of [base, `${base}does-not-exist/`]) {
+          const { page, errors } = await openPage(browser, url, vp, scheme);
+          const is404 = url !== base;
+          const sw = await scrollWidth(page);
+          if (vpName === 'phone') {
+            row.overflow = Math.max(row.overflow, sw);
+            if (sw > vp.width) {
+              const c = await culprit(page);
+              det.overflow.push(`${is404 ? '404' : 'index'} ${scheme}: ${sw}px ${c}`);
+              fail(theme, `horizontal scrolling at ${vp.width}px (${scheme}${is404 ? ', 404' : ''}): ${sw}px; ${c}`);
+            }
+          }
+          if (DO_SHOTS && !is404) {
+            await screenshot(page, path.join(SHOT_DIR, `${theme}-${scheme}-${vpName}.png`), vp, vpName === 'phone');
+          }
+          const v = await runAxe(page);
+          for (const x of v) {
+            row.axe += x.count;
+            det.axe.push({ where: `${is404 ? '404' : 'index'} ${vpName} ${scheme}`, ...x });
+            fail(theme, `axe ${x.id} (${x.impact}) ×${x.count} at ${vpName} ${scheme}${is404 ? ' on 404' : ''}: ${x.nodes[0]}`);
+          }
+          for (const e of errors) fail(theme, `console error at ${vpName} ${scheme}: ${e}`);
+          await page.close();
+        }
+      }
+    }
+
+    if (DO_STRESS) {
+      const sout = path.join(WORK, `stress-out-${theme}`);
+      build(stressSite(theme), sout, base);
+      server.serve(sout);
+      const widths = [];
+      for (const rtl of [false, true]) {
+        for (const scheme of ['light', 'dark']) {
+          const { page } = await openPage(browser, base, PHONE, scheme, { rtl });
+          const sw = await scrollWidth(page);
+          widths.push(sw);
+          if (sw > PHONE.width) {
+            const c = await culprit(page);
+            det.overflow.push(`stress ${rtl ? 'rtl' : 'ltr'} ${scheme}: ${sw}px ${c}`);
+            fail(theme, `stress fixture scrolls horizontally at 390px (${rtl ? 'rtl' : 'ltr'}, ${scheme}): ${sw}px; ${c}`);
+          }
+          if (scheme === 'light') {
+            await screenshot(page, path.join(WORK, `stress-${theme}-${rtl ? 'rtl' : 'ltr'}.png`), PHONE, true);
+          }
+          if (!rtl && scheme === 'light') {
+            const v = await runAxe(page);
+            for (const x of v) {
+              det.axe.push({ where: 'stress phone light', ...x });
+              fail(theme, `axe on the stress fixture: ${x.id} ×${x.count}: ${x.nodes[0]}`);
+            }
+          }
+          await page.close();
+        }
+      }
+      row.stress = Math.max(...widths);
+      server.serve(out);
+    }
+
+    if (DO_LH) {
+      log(`lighthouse ${theme}`);
+      const r = await runLighthouse(base, lhPort);
+      row.lh = r.s;
+      det.lighthouse = r.failed;
+      for (const c of CATEGORIES) {
+        if (r.s[c] < LH_MIN) fail(theme, `Lighthouse ${c} ${r.s[c]} < ${LH_MIN}: ${r.failed.filter((f) => f.startsWith(c + '/')).join(', ') || 'metrics'}`);
+      }
+      fs.writeFileSync(path.join(WORK, `lighthouse-${theme}.json`), JSON.stringify(r.lhr));
+    }
+    row.secs = Math.round((Date.now() - t0) / 1000);
+    rows.push(row);
+  }
+
+  log('Nu HTML Checker');
+  const errs = runVnu(allHtml.map((x) => x.f));
+  for (const e of errs) {
+    const file = fileURLToPath(e.url);
+    const hit = allHtml.find((x) => x.f === file);
+    const theme = hit ? hit.theme : '?';
+    const row = rows.find((r) => r.theme === theme);
+    if (row) row.vnu++;
+    const rel = hit ? path.relative(path.join(WORK, `out-${theme}`), file) : file;
+    details[theme]?.vnu.push(`${rel}:${e.lastLine}: ${e.message}`);
+    fail(theme, `vnu ${rel}:${e.lastLine}: ${e.message}`);
+  }
+
+  await browser.close();
+  if (lhBrowser) await lhBrowser.close();
+  await server.close();
+
+  // ------------------------------------------------------------ report
+  const head = ['theme', 'perf', 'a11y', 'best-pr', 'seo', 'axe', 'vnu', 'width@390', 'stress@390', 'index.gz', 'css', 'result'];
+  const body = rows.map((r) => {
+    const bad = failures.some((f) => f.startsWith(r.theme + ':'));
+    return [
+      r.theme,
+      ...CATEGORIES.map((c) => (r.lh ? String(r.lh[c]) : '-')),
+      String(r.axe), String(r.vnu), `${r.overflow}px`, r.stress === '-' ? '-' : `${r.stress}px`,
+      `${(r.gz / 1024).toFixed(1)} KB`, `${(r.css / 1024).toFixed(1)} KB`, bad ? 'FAIL' : 'ok',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log('\nbiopage browser checks: Lighthouse (mobile), axe-core (390×844 and 1280×800, light and dark),');
+  console.log('Nu HTML Checker (every HTML file), horizontal overflow at 390 px, index.html gzipped (limit 14 KB),\nstyle.css raw (budget 8 KB)\n');
+  console.log(line(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const b of body) console.log(line(b));
+  for (const r of rows) {
+    const d = details[r.theme];
+    if (d.lighthouse.length) console.log(`\n${r.theme}: Lighthouse audits below 1: ${d.lighthouse.join(', ')}`);
+  }
+  if (failures.length) {
+    console.log(`\n${failures.length} failure(s):`);
+    for (const f of failures) console.log(`  - ${f}`);
+  }
+  console.log(`\n${rows.length} theme(s) checked in ${Math.round((Date.now() - started) / 1000)} s${DO_SHOTS ? `; screenshots in ${path.relative(process.cwd(), SHOT_DIR) || SHOT_DIR}` : ''}`);
+  const jsonOut = opt('--json', '');
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ rows, details, failures }, null, 2));
+  if (!flag('--keep')) fs.rmSync(WORK, { recursive: true, force: true });
+  else console.log(`work directory kept: ${WORK}`);
+  process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});

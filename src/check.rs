@@ -1,0 +1,199 @@
+//! `biopage check`: everything a build would reject, plus warnings, without
+//! writing anything. A gate for CI and for agencies' review of many creators.
+
+use crate::build::{self, Renderers};
+use crate::diag::{Diagnostic, Diagnostics, Failure, Loc};
+use crate::model::Site;
+use crate::resolve::{self, Resolved};
+use crate::{load, online, tracking};
+use rayon::prelude::*;
+use std::io::Write as _;
+use std::path::Path;
+
+/// The most a page may weigh, gzipped, to arrive in the first round trip.
+pub const PAGE_BUDGET: usize = 14 * 1024;
+/// Cloudflare Pages' limit of static redirect rules.
+pub const REDIRECT_LIMIT: usize = 2000;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub resolve: resolve::Options,
+    pub online: Option<online::Settings>,
+}
+
+/// Checks a site or an agency; returns every finding, errors and warnings.
+pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
+    if build::is_agency(dir) {
+        return check_agency(dir, opts);
+    }
+    let renderers = Renderers::default();
+    let (findings, _) = check_site(dir, None, opts, &renderers);
+    Ok(findings)
+}
+
+/// One site: its errors, or its warnings plus the page-weight check; and the
+/// number of redirect rules it contributes.
+fn check_site(
+    dir: &Path,
+    agency: Option<&crate::model::Settings>,
+    opts: &Options,
+    renderers: &Renderers,
+) -> (Diagnostics, usize) {
+    let (site, resolved) = match build::prepare(dir, agency, &opts.resolve) {
+        Ok(x) => x,
+        Err(d) => return (d, 0),
+    };
+    let mut findings = resolved.warnings.clone();
+    let redirects = resolved.redirects.len();
+    let renderer = match renderers.get(dir, &site, &resolved) {
+        Ok(r) => r,
+        Err(d) => {
+            findings.extend(d);
+            return (findings, redirects);
+        }
+    };
+    let destinations = destinations(&site, &resolved);
+    match build::render(dir, &site, resolved, &renderer, agency.is_none()) {
+        Err(d) => findings.extend(d),
+        Ok(rendered) => {
+            for (rel, bytes) in rendered
+                .files
+                .iter()
+                .filter(|(r, _)| r.ends_with("index.html") && !r.starts_with("go/"))
+            {
+                let size = gzipped_len(bytes);
+                if size > PAGE_BUDGET {
+                    findings.push(
+                        Diagnostic::warning(
+                            "page-weight",
+                            format!("{rel} is {:.1} KB gzipped, over the 14 KB that arrive in the first round trip", size as f64 / 1024.0),
+                        )
+                        .at(Some(Loc::file_only(&dir.join("profile.toml"))))
+                        .help("fewer products or links per page, or a shorter bio, keep the page fast on mobile networks"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(settings) = &opts.online {
+        findings.extend(check_online(&destinations, settings));
+    }
+    (findings, redirects)
+}
+
+fn gzipped_len(bytes: &[u8]) -> usize {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = gz.write_all(bytes);
+    gz.finish().map(|v| v.len()).unwrap_or(bytes.len())
+}
+
+/// Every http(s) destination of the main page, with where it was written.
+fn destinations(site: &Site, resolved: &Resolved) -> Vec<(String, String, Option<Loc>)> {
+    let mut out: Vec<(String, String, Option<Loc>)> = Vec::new();
+    let mut push = |id: &str, url: &str, loc: Option<Loc>| {
+        if url.starts_with("http") && !out.iter().any(|(_, u, _)| u == url) {
+            out.push((id.to_string(), url.to_string(), loc));
+        }
+    };
+    let loc_of = |dest: &str| -> Option<Loc> {
+        site.links
+            .iter()
+            .chain(site.products.iter())
+            .flat_map(|i| std::iter::once(&i.url).chain(i.review.iter()))
+            .chain(site.socials.iter().map(|s| &s.url))
+            .find(|u| tracking::classify(&u.value).is_ok_and(|d| d.as_str() == dest))
+            .and_then(|u| u.loc.clone())
+    };
+    let Some(page) = resolved.pages.first() else {
+        return out;
+    };
+    for s in &page.socials {
+        push(&s.platform, &s.dest, loc_of(&s.dest));
+    }
+    for l in page
+        .featured
+        .iter()
+        .chain(page.groups.iter().flat_map(|g| g.links.iter()))
+    {
+        push(&l.id, &l.dest, loc_of(&l.dest));
+    }
+    for p in &page.products {
+        push(&p.id, &p.dest, loc_of(&p.dest));
+        if let Some(r) = &p.review_dest {
+            push(&format!("{}-review", p.id), r, loc_of(r));
+        }
+    }
+    out
+}
+
+fn check_online(
+    dests: &[(String, String, Option<Loc>)],
+    settings: &online::Settings,
+) -> Diagnostics {
+    let urls: Vec<String> = dests.iter().map(|(_, u, _)| u.clone()).collect();
+    let verdicts = online::check(&urls, settings);
+    let mut out = Diagnostics::default();
+    for ((id, url, loc), verdict) in dests.iter().zip(verdicts) {
+        let d = match verdict {
+            online::Verdict::Ok => continue,
+            online::Verdict::Dead { status, chain } => {
+                let via = if chain.is_empty() { String::new() } else { format!(" (after {})", chain.join(" → ")) };
+                Diagnostic::warning("dead-link", format!("\"{id}\" ({url}) answers {status}{via}"))
+                    .help("the page is gone or moved: update or remove the link")
+            }
+            online::Verdict::Unreachable(why) => Diagnostic::warning("dead-link", format!("\"{id}\" ({url}) cannot be reached: {why}"))
+                .help("check the address; the host may be down or the domain expired"),
+            online::Verdict::Redirected { chain, final_status } => Diagnostic::warning(
+                "redirect-chain",
+                format!("\"{id}\" ({url}) redirects: {} (final status {final_status})", chain.join(" → ")),
+            )
+            .help("link to the final address: every hop costs the visitor time and can drop tracking parameters"),
+        };
+        out.push(d.at(loc.clone()));
+    }
+    out
+}
+
+fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
+    let agency = match load::load_agency(dir) {
+        Ok(a) => a,
+        Err(d) => return Ok(d),
+    };
+    let creators = build::creators(dir)?;
+    let renderers = Renderers::default();
+    let results: Vec<(Diagnostics, usize)> = creators
+        .par_iter()
+        .map(|(_, cdir)| check_site(cdir, Some(&agency), opts, &renderers))
+        .collect();
+    let mut findings = Diagnostics::default();
+    let mut rules = 0;
+    for (d, n) in results {
+        findings.extend(d);
+        rules += n;
+    }
+    if rules > REDIRECT_LIMIT {
+        findings.push(
+            Diagnostic::warning(
+                "redirect-limit",
+                format!("the agency has {rules} short-link redirect rules; Cloudflare Pages reads at most {REDIRECT_LIMIT}"),
+            )
+            .at(Some(Loc::file_only(&dir.join("agency.toml"))))
+            .help("the go/<id>/ pages still work everywhere; on Cloudflare Pages, split the agency into several projects (--shard) to keep real redirects"),
+        );
+    }
+    Ok(findings)
+}
+
+/// One finding as JSON: severity, code, message, file, line, column, help.
+pub fn to_json(d: &Diagnostic) -> serde_json::Value {
+    let loc = d.loc.as_deref();
+    serde_json::json!({
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+        "file": loc.map(|l| l.file.display().to_string()),
+        "line": loc.filter(|l| l.line > 0).map(|l| l.line),
+        "column": loc.filter(|l| l.line > 0).map(|l| l.col),
+        "help": d.help,
+    })
+}

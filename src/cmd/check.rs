@@ -1,0 +1,71 @@
+//! `biopage check`: report every problem without writing anything.
+
+use crate::diag::Failure;
+use clap::{Args as ClapArgs, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// The site or agency directory.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Exit with status 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// human (rustc style, on stderr) or json (an array of findings, on stdout).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Also request every destination and report dead links and redirect chains.
+    #[arg(long)]
+    pub online: bool,
+    /// "Today" for schedules, as for build.
+    #[arg(long, value_name = "DATE", value_parser = crate::build::parse_date)]
+    pub date: Option<i64>,
+    /// The address the site is published at, as for build.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+impl Args {
+    pub fn run(&self) -> Result<(), Failure> {
+        let opts = crate::check::Options {
+            resolve: crate::resolve::Options {
+                now: self.date.unwrap_or_else(crate::build::now),
+                base_url: self.base_url.clone(),
+            },
+            online: self.online.then(crate::online::Settings::default),
+        };
+        let findings = crate::check::check(&self.dir, &opts)?.sorted();
+        let errors = findings.error_count();
+        let warnings = findings.0.len() - errors;
+        match self.format {
+            Format::Json => {
+                let all: Vec<_> = findings.iter().map(crate::check::to_json).collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".into())
+                );
+            }
+            Format::Human => {
+                for d in findings.iter() {
+                    eprint!("{d}");
+                    eprintln!();
+                }
+                eprintln!(
+                    "checked {}: {errors} error(s), {warnings} warning(s)",
+                    self.dir.display()
+                );
+            }
+        }
+        if errors > 0 || (self.deny_warnings && warnings > 0) {
+            return Err(Failure::Reported);
+        }
+        Ok(())
+    }
+}

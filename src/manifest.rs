@@ -1,0 +1,614 @@
+//! The link manifest (`biopage links`): every outbound link of every page
+//! variant, with its destination and tagged URL, as CSV or JSON, for
+//! reconciling with an affiliate network's reports and for reviewing in CI
+//! what a change to the profile did to the links.
+//!
+//! Pure: rows are a function of the loaded site and its resolved pages. The
+//! order is stable — main page first, then the channel pages in the order of
+//! `[tracking] channels`; within a page: links in the bio, socials, featured
+//! links, grouped links, then products, each followed by its review link and
+//! the links in its description — so that a diff shows exactly what changed.
+
+use crate::model::Site;
+use crate::resolve::{Page, Resolved};
+use crate::tracking;
+use serde::{Deserialize, Serialize};
+
+/// The column names, in order: the CSV header and the JSON keys.
+pub const COLUMNS: &[&str] = &[
+    "page",
+    "channel",
+    "id",
+    "kind",
+    "title",
+    "destination",
+    "tagged",
+    "short",
+    "network",
+    "sponsored",
+];
+
+/// What a row's link is on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A link inside the bio (Markdown).
+    Bio,
+    /// A social profile icon.
+    Social,
+    /// A `[[links]]` entry.
+    Link,
+    /// A `[[products]]` entry.
+    Product,
+    /// A product's `review` link.
+    Review,
+    /// A link inside a product's description (Markdown).
+    Description,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Bio => "bio",
+            Kind::Social => "social",
+            Kind::Link => "link",
+            Kind::Product => "product",
+            Kind::Review => "review",
+            Kind::Description => "description",
+        }
+    }
+}
+
+/// One outbound link of one page. Field order is the column order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    /// The URL of the page the link is on.
+    pub page: String,
+    pub channel: String,
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// The destination before tagging (as the URL parser normalised it).
+    pub destination: String,
+    /// The URL on the page: UTMs and the affiliate network applied.
+    pub tagged: String,
+    /// The short link (`<base_url>go/<id>/`), or empty.
+    pub short: String,
+    /// The affiliate network's name, or empty.
+    pub network: String,
+    pub sponsored: bool,
+}
+
+impl Row {
+    /// The row's values as text, in column order (`sponsored` as true/false).
+    pub fn values(&self) -> [&str; 10] {
+        [
+            &self.page,
+            &self.channel,
+            &self.id,
+            self.kind.as_str(),
+            &self.title,
+            &self.destination,
+            &self.tagged,
+            &self.short,
+            &self.network,
+            if self.sponsored { "true" } else { "false" },
+        ]
+    }
+}
+
+/// Every outbound link of every page of a resolved site, in a stable order.
+/// `site` is the site `resolved` came from: it supplies the untagged
+/// destinations of links written inside Markdown (bio, descriptions).
+pub fn rows(site: &Site, resolved: &Resolved) -> Vec<Row> {
+    let bio_dests = site
+        .bio
+        .as_ref()
+        .map(|b| markdown_dests(&b.value))
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for page in &resolved.pages {
+        page_rows(site, page, &bio_dests, &mut out);
+    }
+    out
+}
+
+fn page_rows(site: &Site, page: &Page, bio_dests: &[String], out: &mut Vec<Row>) {
+    let row = |id: &str, kind: Kind, title: &str, dest: &str, tagged: &str| Row {
+        page: page.url.clone(),
+        channel: page.channel.clone(),
+        id: id.to_string(),
+        kind,
+        title: title.to_string(),
+        destination: dest.to_string(),
+        tagged: tagged.to_string(),
+        short: String::new(),
+        network: String::new(),
+        sponsored: false,
+    };
+    for (link, dest) in with_dests(html_links(&page.bio_html), bio_dests) {
+        out.push(row("bio", Kind::Bio, &link.text, &dest, &link.href));
+    }
+    for s in &page.socials {
+        out.push(row(&s.platform, Kind::Social, &s.label, &s.dest, &s.href));
+    }
+    let links = page
+        .featured
+        .iter()
+        .chain(page.groups.iter().flat_map(|g| g.links.iter()));
+    for l in links {
+        out.push(Row {
+            short: l.go.clone(),
+            network: l.network.clone().unwrap_or_default(),
+            sponsored: l.sponsored,
+            ..row(&l.id, Kind::Link, &l.title, &l.dest, &l.href)
+        });
+    }
+    for p in &page.products {
+        out.push(Row {
+            short: p.go.clone(),
+            network: p.network.clone().unwrap_or_default(),
+            sponsored: p.sponsored,
+            ..row(&p.id, Kind::Product, &p.title, &p.dest, &p.href)
+        });
+        if let Some(review) = &p.review {
+            let dest = p.review_dest.as_deref().unwrap_or_default();
+            out.push(row(
+                &format!("{}-review", p.id),
+                Kind::Review,
+                &p.title,
+                dest,
+                review,
+            ));
+        }
+        if let Some(html) = &p.description_html {
+            let dests = description_dests(site, &p.id, &p.title, &p.dest);
+            for (link, dest) in with_dests(html_links(html), &dests) {
+                out.push(row(&p.id, Kind::Description, &link.text, &dest, &link.href));
+            }
+        }
+    }
+}
+
+/// Pairs the links of rendered Markdown with their untagged destinations,
+/// when the source's links line up with the HTML's (they always should;
+/// otherwise the destinations are left empty rather than guessed).
+fn with_dests(links: Vec<HtmlLink>, dests: &[String]) -> Vec<(HtmlLink, String)> {
+    let aligned = links.len() == dests.len();
+    links
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let dest = if aligned {
+                dests.get(i).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            (l, dest)
+        })
+        .collect()
+}
+
+/// The link destinations of Markdown source, in document order, normalised
+/// like every other destination.
+fn markdown_dests(src: &str) -> Vec<String> {
+    let mut dests = Vec::new();
+    // Rendering calls back once per link, in order: the same walk that tagged them.
+    let _ = crate::markdown::render(src, |u| {
+        dests.push(match tracking::classify(u) {
+            Ok(d) => d.as_str().to_string(),
+            Err(_) => u.to_string(),
+        });
+        Ok(String::new())
+    });
+    dests
+}
+
+/// The Markdown link destinations of the description of the product that
+/// resolved to `id`: matched by its explicit id, else by title and URL.
+fn description_dests(site: &Site, id: &str, title: &str, dest: &str) -> Vec<String> {
+    let by_id = site
+        .products
+        .iter()
+        .find(|i| i.id.as_ref().is_some_and(|x| x.value == id));
+    let item = by_id.or_else(|| {
+        site.products.iter().find(|i| {
+            i.id.is_none()
+                && i.title.value == title
+                && tracking::classify(&i.url.value).is_ok_and(|d| d.as_str() == dest)
+        })
+    });
+    item.and_then(|i| i.description.as_ref())
+        .map(|d| markdown_dests(&d.value))
+        .unwrap_or_default()
+}
+
+/// A link found in rendered Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HtmlLink {
+    href: String,
+    text: String,
+}
+
+/// The `<a href>`s of HTML written by [`crate::markdown::render`] (a regular,
+/// known shape: double-quoted attributes, escaped text), with their text.
+fn html_links(html: &str) -> Vec<HtmlLink> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find('>') else { break };
+        let attrs = &after[..end];
+        let body = &after[end + 1..];
+        let (inner, next) = match body.find("</a>") {
+            Some(close) => (&body[..close], &body[close + 4..]),
+            None => (body, ""),
+        };
+        if let Some(href) = attr(attrs, "href") {
+            out.push(HtmlLink {
+                href: unescape(href),
+                text: unescape(&strip_tags(inner)),
+            });
+        }
+        rest = next;
+    }
+    out
+}
+
+/// The raw value of a double-quoted attribute.
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!("{name}=\"");
+    let mut from = 0;
+    while let Some(pos) = attrs[from..].find(&needle) {
+        let at = from + pos;
+        // a whole attribute name, not the end of another (data-href=)
+        if at == 0 || attrs.as_bytes()[at - 1].is_ascii_whitespace() {
+            let value = &attrs[at + needle.len()..];
+            return value.find('"').map(|end| &value[..end]);
+        }
+        from = at + needle.len();
+    }
+    None
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Decodes the character references HTML text and attributes may hold.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let decoded = tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
+            let name = &tail[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
+                n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            }?;
+            Some((c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The rows as CSV (RFC 4180: a header line, CRLF line ends, fields quoted
+/// when they hold a comma, a double quote, CR or LF, quotes doubled).
+pub fn to_csv(rows: &[Row]) -> String {
+    let mut out = String::new();
+    write_record(&mut out, COLUMNS.iter().copied());
+    for r in rows {
+        write_record(&mut out, r.values().into_iter());
+    }
+    out
+}
+
+fn write_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+    for (i, f) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if f.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+/// The rows as a pretty-printed JSON array of objects (keys in column order),
+/// ending with a newline.
+pub fn to_json(rows: &[Row]) -> String {
+    // Serialising plain strings and booleans cannot fail.
+    let mut s = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal RFC 4180 reader, to check the writer round-trips.
+    fn parse_csv(s: &str) -> Vec<Vec<String>> {
+        let mut records = Vec::new();
+        let mut record = Vec::new();
+        let mut field = String::new();
+        let mut chars = s.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            if quoted {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => quoted = false,
+                    c => field.push(c),
+                }
+            } else {
+                match c {
+                    '"' => quoted = true,
+                    ',' => record.push(std::mem::take(&mut field)),
+                    '\r' if chars.peek() == Some(&'\n') => {}
+                    '\n' => {
+                        record.push(std::mem::take(&mut field));
+                        records.push(std::mem::take(&mut record));
+                    }
+                    c => field.push(c),
+                }
+            }
+        }
+        records
+    }
+
+    fn row(title: &str) -> Row {
+        Row {
+            page: "https://linh.example/".into(),
+            channel: "bio".into(),
+            id: "x".into(),
+            kind: Kind::Link,
+            title: title.into(),
+            destination: "https://a.example/?a=1&b=2".into(),
+            tagged: "https://a.example/?a=1&b=2&utm_source=bio".into(),
+            short: String::new(),
+            network: String::new(),
+            sponsored: true,
+        }
+    }
+
+    #[test]
+    fn csv_quotes_commas_quotes_and_newlines() {
+        let rows = vec![
+            row("plain"),
+            row("a, b"),
+            row("say \"hi\""),
+            row("line\nbreak"),
+            row("cr\r\nlf"),
+            row("Sale 12.12 — mã giảm giá 🔥"),
+            row(""),
+        ];
+        let csv = to_csv(&rows);
+        assert!(csv.starts_with(
+            "page,channel,id,kind,title,destination,tagged,short,network,sponsored\r\n"
+        ));
+        assert!(csv.contains(",\"a, b\","));
+        assert!(csv.contains(",\"say \"\"hi\"\"\","));
+        assert!(csv.contains(",\"line\nbreak\","));
+        assert!(csv.contains(",link,plain,"));
+        assert!(csv.ends_with(",true\r\n"));
+        let parsed = parse_csv(&csv);
+        assert_eq!(parsed.len(), rows.len() + 1);
+        assert_eq!(parsed[0], COLUMNS);
+        for (r, p) in rows.iter().zip(&parsed[1..]) {
+            assert_eq!(p, &r.values().map(String::from).to_vec());
+        }
+    }
+
+    #[test]
+    fn json_has_the_columns_in_order() {
+        let json = to_json(&[row("a \"b\"")]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let obj = v[0].as_object().unwrap();
+        assert_eq!(obj.keys().collect::<Vec<_>>().len(), COLUMNS.len());
+        let mut at = 0;
+        for c in COLUMNS {
+            let pos = json.find(&format!("\"{c}\":")).unwrap();
+            assert!(pos > at, "{c} out of order");
+            at = pos;
+        }
+        assert_eq!(v[0]["sponsored"], true);
+        assert_eq!(v[0]["kind"], "link");
+        let back: Vec<Row> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, vec![row("a \"b\"")]);
+        assert_eq!(to_json(&[]), "[]\n");
+    }
+
+    #[test]
+    fn links_are_read_from_rendered_markdown() {
+        let html = crate::markdown::render(
+            "Hi [my **shop**](https://a.example/?x=1&y='2') and <https://b.example> [m](mailto:a@b.example)",
+            |u| Ok(format!("{u}#t")),
+        )
+        .unwrap();
+        let links = html_links(&html);
+        assert_eq!(
+            links,
+            vec![
+                HtmlLink {
+                    href: "https://a.example/?x=1&y='2'#t".into(),
+                    text: "my shop".into()
+                },
+                HtmlLink {
+                    href: "https://b.example#t".into(),
+                    text: "https://b.example".into()
+                },
+                HtmlLink {
+                    href: "mailto:a@b.example#t".into(),
+                    text: "m".into()
+                },
+            ]
+        );
+        assert!(html_links("<a data-href=\"x\">no</a><a ").is_empty());
+        assert_eq!(unescape("&amp;&lt;&#x27;&#39;&bogus;&"), "&<''&bogus;&");
+    }
+
+    fn site(profile: &str, products: &str) -> (tempfile::TempDir, Site, Resolved) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("profile.toml"), profile).unwrap();
+        std::fs::write(dir.path().join("products.toml"), products).unwrap();
+        let site = crate::load::load_site(dir.path()).unwrap();
+        let resolved =
+            crate::resolve::resolve(&site, None, &crate::resolve::Options::default()).unwrap();
+        (dir, site, resolved)
+    }
+
+    const PROFILE: &str = r#"
+base_url = "https://linh.example/"
+name = "Linh"
+handle = "linh"
+bio = "Watch [my videos](https://v.example/linh?a=1) or [mail](mailto:a@b.example)"
+
+[tracking]
+channels = ["tiktok"]
+
+[networks.shopee]
+affiliate_id = "173"
+
+[[socials]]
+platform = "tiktok"
+url = "https://www.tiktok.com/@linh"
+
+[[links]]
+title = "Grouped, \"quoted\""
+url = "https://g.example/"
+group = "G"
+
+[[links]]
+id = "shop"
+title = "Shop"
+url = "https://shopee.vn/linh"
+featured = true
+
+[[links]]
+id = "call"
+title = "Call"
+url = "tel:+84901234567"
+"#;
+
+    const PRODUCTS: &str = r#"
+[[products]]
+title = "Serum"
+url = "https://shopee.vn/product/1/2"
+review = "https://v.example/review"
+description = "See [the test](https://t.example/x)."
+"#;
+
+    #[test]
+    fn rows_cover_every_link_of_every_page_in_order() {
+        let (_dir, site, resolved) = site(PROFILE, PRODUCTS);
+        let rows = rows(&site, &resolved);
+        let summary: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.channel.as_str(), r.kind.as_str(), r.id.as_str()))
+            .collect();
+        let one_page = |c| {
+            vec![
+                (c, "bio", "bio"),
+                (c, "bio", "bio"),
+                (c, "social", "tiktok"),
+                (c, "link", "shop"),
+                (c, "link", "grouped-quoted"),
+                (c, "link", "call"),
+                (c, "product", "serum"),
+                (c, "review", "serum-review"),
+                (c, "description", "serum"),
+            ]
+        };
+        let mut expected = one_page("bio");
+        expected.extend(one_page("tiktok"));
+        assert_eq!(summary, expected);
+
+        let bio = &rows[0];
+        assert_eq!(bio.page, "https://linh.example/");
+        assert_eq!(bio.title, "my videos");
+        assert_eq!(bio.destination, "https://v.example/linh?a=1");
+        assert!(bio
+            .tagged
+            .starts_with("https://v.example/linh?a=1&utm_source=bio"));
+        assert_eq!(rows[1].destination, "mailto:a@b.example");
+        assert_eq!(rows[1].tagged, "mailto:a@b.example");
+
+        let shop = &rows[3];
+        assert_eq!(shop.network, "shopee");
+        assert!(shop.sponsored);
+        assert_eq!(shop.short, "https://linh.example/go/shop/");
+        assert_eq!(shop.destination, "https://shopee.vn/linh");
+        assert!(shop
+            .tagged
+            .starts_with("https://s.shopee.vn/an_redir?origin_link="));
+
+        let call = &rows[5];
+        assert_eq!(call.short, "");
+        assert_eq!(call.tagged, "tel:+84901234567");
+        assert!(!call.sponsored);
+
+        let review = &rows[7];
+        assert_eq!(review.destination, "https://v.example/review");
+        assert!(review.tagged.contains("utm_content=serum-review"));
+        let desc = &rows[8];
+        assert_eq!(desc.title, "the test");
+        assert_eq!(desc.destination, "https://t.example/x");
+        assert!(desc
+            .tagged
+            .starts_with("https://t.example/x?utm_source=bio"));
+
+        let tiktok = &rows[9..];
+        assert!(tiktok
+            .iter()
+            .all(|r| r.page == "https://linh.example/tiktok/"));
+        assert!(tiktok[0].tagged.contains("utm_source=tiktok"));
+        // the same short link: /go/ redirects to the main page's links
+        assert_eq!(tiktok[3].short, "https://linh.example/go/shop/");
+
+        // stable
+        assert_eq!(rows, super::rows(&site, &resolved));
+        let csv = to_csv(&rows);
+        assert_eq!(parse_csv(&csv).len(), rows.len() + 1);
+        assert!(csv.contains("\"Grouped, \"\"quoted\"\"\""));
+    }
+}

@@ -1,0 +1,696 @@
+//! Watching a site directory for `biopage serve`.
+//!
+//! notify reports raw, platform-specific events (inotify, FSEvents, …) that
+//! editors turn into noise: swap files, backup files, write tests, saves by
+//! rename. This module maps them onto a small vocabulary — which [`Part`] of
+//! the site changed and how ([`Op`]) — so that the server decides what to
+//! do from a few table-tested functions instead of from notify's enums
+//! (the approach of Zola's `src/fs_utils.rs`).
+//!
+//! Only what a build reads is watched: `profile.toml` and `products.toml`
+//! (through a non-recursive watch on the site directory itself, so that a
+//! save by rename — write a temporary file, rename it over the original —
+//! is seen even though the original inode is gone), and the `images/`,
+//! `static/`, `templates/` and `themes/` trees, recursively. `public/`,
+//! `.git/` or `node_modules/` are never watched: they can be huge, and the
+//! first would loop if a concurrent `biopage build` wrote into it.
+
+use anyhow::{Context as _, Result};
+use notify::event::{EventKind, MetadataKind, ModifyKind, RenameMode};
+use notify::RecursiveMode;
+use notify_debouncer_full::{
+    new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache,
+};
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The sub-directories of a site that a build reads, by [`Part`].
+const TREES: [(&str, Part); 4] = [
+    ("images", Part::Images),
+    ("static", Part::Static),
+    ("templates", Part::Templates),
+    ("themes", Part::Themes),
+];
+
+/// Which part of a site a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Profile,
+    Products,
+    Images,
+    Static,
+    Templates,
+    Themes,
+}
+
+/// What happened to a path, once notify's many kinds are folded together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Create,
+    Modify,
+    Remove,
+}
+
+/// One relevant change: a file of the site that was created, modified or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub part: Part,
+    pub op: Op,
+    pub path: PathBuf,
+}
+
+/// What a batch of events asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    pub changes: Vec<Change>,
+    /// The OS dropped events (inotify queue overflow): anything may have
+    /// changed, so rebuild.
+    pub rescan: bool,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && !self.rescan
+    }
+
+    pub fn merge(&mut self, other: Batch) {
+        self.changes.extend(other.changes);
+        self.rescan |= other.rescan;
+    }
+
+    /// A short description for the terminal: "profile.toml, images/a.jpg".
+    pub fn describe(&self, root: &Path) -> String {
+        let mut names: BTreeSet<String> = self
+            .changes
+            .iter()
+            .map(|c| {
+                c.path
+                    .strip_prefix(root)
+                    .unwrap_or(&c.path)
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        if self.rescan {
+            names.insert("(rescan)".into());
+        }
+        let total = names.len();
+        let mut shown: Vec<String> = names.into_iter().take(3).collect();
+        if total > 3 {
+            shown.push(format!("and {} more", total - 3));
+        }
+        shown.join(", ")
+    }
+}
+
+/// Folds a notify event kind into an [`Op`], or `None` for events that do
+/// not change content (reads, access times, ownership).
+///
+/// A rename with both ends known (`RenameMode::Both`) is two ops, a removal
+/// of the old path and a creation of the new one; see [`filter_events`].
+pub fn op_of(kind: &EventKind) -> Option<Op> {
+    match kind {
+        EventKind::Create(_) => Some(Op::Create),
+        EventKind::Remove(_) => Some(Op::Remove),
+        EventKind::Modify(m) => match m {
+            ModifyKind::Name(RenameMode::From) => Some(Op::Remove),
+            ModifyKind::Name(RenameMode::To) => Some(Op::Create),
+            // Both ends are handled by the caller; here, the new end.
+            ModifyKind::Name(RenameMode::Both) => Some(Op::Create),
+            ModifyKind::Name(_) => Some(Op::Modify),
+            ModifyKind::Data(_) | ModifyKind::Any | ModifyKind::Other => Some(Op::Modify),
+            // `touch` is a common way to ask for a rebuild; chmod, chown,
+            // atime and xattrs change nothing a build reads.
+            ModifyKind::Metadata(MetadataKind::WriteTime | MetadataKind::Any) => Some(Op::Modify),
+            ModifyKind::Metadata(_) => None,
+        },
+        // Some backends (polling, and FSEvents for coalesced events) do not
+        // know what happened: assume a modification.
+        EventKind::Any => Some(Op::Modify),
+        EventKind::Access(_) | EventKind::Other => None,
+    }
+}
+
+/// The part of the site `path` belongs to, or `None` if a build never reads
+/// it (the output, version control, editor temporary files, …).
+pub fn part_of(root: &Path, path: &Path) -> Option<Part> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut comps = rel.components();
+    let first = match comps.next()? {
+        Component::Normal(c) => c.to_str()?,
+        _ => return None,
+    };
+    let rest = comps.as_path();
+    if is_temp_file(rel) {
+        return None;
+    }
+    if rest.as_os_str().is_empty() {
+        match first {
+            "profile.toml" => return Some(Part::Profile),
+            "products.toml" => return Some(Part::Products),
+            _ => {}
+        }
+    }
+    TREES
+        .iter()
+        .find(|(name, _)| *name == first)
+        .map(|(_, part)| *part)
+}
+
+/// Whether a file is an editor's or an OS's scratch file rather than part of
+/// the site. Saving in vim, emacs or a JetBrains IDE creates and deletes
+/// several of these around every write; rebuilding for them would build
+/// the site two or three times per save, sometimes half-written.
+pub fn is_temp_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(OsStr::to_str) else {
+        // Not UTF-8: no build could name it in TOML anyway.
+        return true;
+    };
+    let ext = Path::new(name)
+        .extension()
+        .and_then(OsStr::to_str)
+        .unwrap_or("");
+    // vim: `.profile.toml.swp` (then .swo, .swn … down to .swa), `.swx`
+    // while probing, and numeric write tests 4913, 5036, 5159 … (+123).
+    let vim_swap = name.starts_with('.')
+        && ext.len() == 3
+        && ext.starts_with("sw")
+        && matches!(ext.as_bytes()[2], b'a'..=b'p' | b'x');
+    let vim_probe = name
+        .parse::<u32>()
+        .is_ok_and(|n| n >= 4913 && (n - 4913) % 123 == 0);
+    vim_swap
+        || vim_probe
+        // vim and emacs backups; emacs autosave `#x#` and lock `.#x`
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        // JetBrains "safe write"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name.ends_with("___jb_bak___")
+        // Kate, gedit / GLib, MS Office, LibreOffice
+        || name.ends_with(".kate-swp")
+        || name.starts_with(".goutputstream-")
+        || name.starts_with("~$")
+        || name.starts_with(".~lock.")
+        // OS metadata
+        || matches!(name, ".DS_Store" | "Thumbs.db" | "desktop.ini")
+        || name.starts_with("._")
+        // generic scratch files and downloads in progress
+        || matches!(ext, "tmp" | "temp" | "bak" | "part" | "crdownload")
+}
+
+/// The relevant changes in a batch of debounced events.
+pub fn filter_events(root: &Path, events: &[DebouncedEvent]) -> Batch {
+    let mut batch = Batch::default();
+    for event in events {
+        if event.need_rescan() {
+            batch.rescan = true;
+            continue;
+        }
+        let Some(op) = op_of(&event.kind) else {
+            continue;
+        };
+        let both = matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both))
+        );
+        for (i, path) in event.paths.iter().enumerate() {
+            // In a rename with both ends, paths[0] is the old name.
+            let op = if both && i == 0 { Op::Remove } else { op };
+            if let Some(part) = part_of(root, path) {
+                batch.changes.push(Change {
+                    part,
+                    op,
+                    path: path.clone(),
+                });
+            }
+        }
+    }
+    batch
+}
+
+/// What the watcher's thread delivers: a batch of debounced events, or a
+/// request to stop (from the server, on Ctrl-C).
+pub enum Msg {
+    Events(DebounceEventResult),
+    Stop,
+}
+
+/// The debouncer's timeout: how long an event waits for its like before it
+/// is delivered. Short, because it adds to every rebuild's latency: the raw
+/// events of one save (truncate, write, rename) come within a millisecond,
+/// and longer bursts are merged by [`SETTLE`].
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// After a batch arrives, how long the server waits for the next one before
+/// building. The debouncer delivers the events of a burst that straddles one
+/// of its ticks (every `DEBOUNCE / 4`, 2.5 ms) one tick apart; waiting four
+/// ticks merges them into one rebuild even when the debouncer's thread
+/// oversleeps on a busy machine.
+pub const SETTLE: Duration = Duration::from_millis(10);
+
+/// Waits for the next batch of relevant changes, then keeps merging the
+/// batches that follow until none has come for [`SETTLE`], so that a burst
+/// of saves (an editor's "save all", a `git checkout`) is one rebuild.
+/// Batches of noise only (editor scratch files) are skipped without
+/// waiting. `None` once told to stop.
+pub fn next_batch(root: &Path, rx: &mpsc::Receiver<Msg>) -> Option<Batch> {
+    loop {
+        let mut batch = take(root, rx.recv().ok()?)?;
+        if batch.is_empty() {
+            continue;
+        }
+        loop {
+            match rx.recv_timeout(SETTLE) {
+                Ok(msg) => batch.merge(take(root, msg)?),
+                Err(mpsc::RecvTimeoutError::Timeout) => return Some(batch),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+}
+
+fn take(root: &Path, msg: Msg) -> Option<Batch> {
+    match msg {
+        Msg::Stop => None,
+        Msg::Events(Ok(events)) => {
+            let now = std::time::Instant::now();
+            for e in &events {
+                eprintln!(
+                    "DBG {:?} ago={:?} {:?} {:?}",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_micros()
+                        % 100_000_000,
+                    now.duration_since(e.time),
+                    e.kind,
+                    e.paths
+                );
+            }
+            Some(filter_events(root, &events))
+        }
+        Msg::Events(Err(errors)) => {
+            // Typically "too many watches": worth telling, not worth stopping for.
+            for e in errors {
+                eprintln!("warning: file watcher: {e}");
+            }
+            Some(Batch::default())
+        }
+    }
+}
+
+/// A debounced watch on one site directory, keeping a recursive watch on
+/// each of `images/`, `static/`, `templates/` and `themes/` that exists.
+pub struct SiteWatcher {
+    root: PathBuf,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    trees: BTreeSet<PathBuf>,
+}
+
+impl SiteWatcher {
+    /// Starts watching `root`; events go to `tx` as [`Msg::Events`].
+    pub fn new(root: &Path, tx: mpsc::Sender<Msg>) -> Result<SiteWatcher> {
+        let mut debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
+            // The receiver is gone only when the server is shutting down.
+            let _ = tx.send(Msg::Events(r));
+        })
+        .context("cannot start the file watcher")?;
+        debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch {}", root.display()))?;
+        let mut w = SiteWatcher {
+            root: root.to_path_buf(),
+            debouncer,
+            trees: BTreeSet::new(),
+        };
+        w.refresh(&Batch::default())?;
+        Ok(w)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Keeps the recursive watches in step with the directories that exist:
+    /// `images/` may be created after `serve` started, or deleted and
+    /// re-created by `git checkout` (which silently ends its old watch).
+    /// Call it before rebuilding, so that files added right after a
+    /// directory was created are both watched and built.
+    pub fn refresh(&mut self, batch: &Batch) -> Result<()> {
+        for (name, _) in TREES {
+            let dir = self.root.join(name);
+            let touched = batch.changes.iter().any(|c| c.path == dir);
+            let exists = dir.is_dir();
+            let watched = self.trees.contains(&dir);
+            if watched && (touched || !exists) {
+                // It may already be gone along with the directory.
+                let _ = self.debouncer.unwatch(&dir);
+                self.trees.remove(&dir);
+            }
+            if exists && !self.trees.contains(&dir) {
+                self.debouncer
+                    .watch(&dir, RecursiveMode::Recursive)
+                    .with_context(|| format!("cannot watch {}", dir.display()))?;
+                self.trees.insert(dir);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, Event, Flag, RemoveKind};
+    use std::time::Instant;
+
+    fn ev(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
+        let mut e = Event::new(kind);
+        for p in paths {
+            e = e.add_path(PathBuf::from(p));
+        }
+        DebouncedEvent::new(e, Instant::now())
+    }
+
+    #[test]
+    fn event_kinds_fold_into_ops() {
+        use EventKind as K;
+        let table: &[(EventKind, Option<Op>)] = &[
+            (K::Create(CreateKind::File), Some(Op::Create)),
+            (K::Create(CreateKind::Folder), Some(Op::Create)),
+            (K::Remove(RemoveKind::File), Some(Op::Remove)),
+            (K::Remove(RemoveKind::Any), Some(Op::Remove)),
+            (
+                K::Modify(ModifyKind::Data(DataChange::Content)),
+                Some(Op::Modify),
+            ),
+            (
+                K::Modify(ModifyKind::Data(DataChange::Any)),
+                Some(Op::Modify),
+            ),
+            (K::Modify(ModifyKind::Any), Some(Op::Modify)),
+            (
+                K::Modify(ModifyKind::Name(RenameMode::From)),
+                Some(Op::Remove),
+            ),
+            (
+                K::Modify(ModifyKind::Name(RenameMode::To)),
+                Some(Op::Create),
+            ),
+            (
+                K::Modify(ModifyKind::Name(RenameMode::Both)),
+                Some(Op::Create),
+            ),
+            (
+                K::Modify(ModifyKind::Name(RenameMode::Any)),
+                Some(Op::Modify),
+            ),
+            (
+                K::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+                Some(Op::Modify),
+            ),
+            (
+                K::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+                Some(Op::Modify),
+            ),
+            (
+                K::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+                None,
+            ),
+            (
+                K::Modify(ModifyKind::Metadata(MetadataKind::Permissions)),
+                None,
+            ),
+            (
+                K::Modify(ModifyKind::Metadata(MetadataKind::Ownership)),
+                None,
+            ),
+            (
+                K::Modify(ModifyKind::Metadata(MetadataKind::Extended)),
+                None,
+            ),
+            (K::Access(AccessKind::Open(AccessMode::Any)), None),
+            (K::Access(AccessKind::Close(AccessMode::Write)), None),
+            (K::Any, Some(Op::Modify)),
+            (K::Other, None),
+        ];
+        for (kind, want) in table {
+            assert_eq!(op_of(kind), *want, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn paths_map_to_parts() {
+        let root = Path::new("/site");
+        let table: &[(&str, Option<Part>)] = &[
+            ("/site/profile.toml", Some(Part::Profile)),
+            ("/site/products.toml", Some(Part::Products)),
+            ("/site/images", Some(Part::Images)),
+            ("/site/images/avatar.jpg", Some(Part::Images)),
+            ("/site/images/deep/er/x.png", Some(Part::Images)),
+            ("/site/static/favicon.ico", Some(Part::Static)),
+            ("/site/static/.well-known/security.txt", Some(Part::Static)),
+            ("/site/templates/page.html", Some(Part::Templates)),
+            ("/site/themes/mine/theme.toml", Some(Part::Themes)),
+            // not read by a build
+            ("/site/public/index.html", None),
+            ("/site/.git/index", None),
+            ("/site/README.md", None),
+            ("/site/profile.toml.orig", None),
+            ("/site/sub/profile.toml", None),
+            ("/site", None),
+            ("/elsewhere/profile.toml", None),
+            // editor scratch files next to real ones
+            ("/site/.profile.toml.swp", None),
+            ("/site/images/.avatar.jpg.swx", None),
+            ("/site/profile.toml~", None),
+            ("/site/4913", None),
+            ("/site/static/5036", None),
+            ("/site/.#profile.toml", None),
+            ("/site/#profile.toml#", None),
+            ("/site/profile.toml___jb_tmp___", None),
+            ("/site/images/.DS_Store", None),
+        ];
+        for (path, want) in table {
+            assert_eq!(part_of(root, Path::new(path)), *want, "{path}");
+        }
+    }
+
+    #[test]
+    fn temp_files_are_recognised() {
+        let temp = [
+            ".profile.toml.swp",
+            ".profile.toml.swo",
+            ".profile.toml.swa",
+            ".profile.toml.swx",
+            ".x.swf",
+            "4913",
+            "5036",
+            "5159",
+            "profile.toml~",
+            ".#profile.toml",
+            "#profile.toml#",
+            "profile.toml___jb_tmp___",
+            "profile.toml___jb_old___",
+            ".products.toml.kate-swp",
+            ".goutputstream-ABC123",
+            "~$notes.docx",
+            ".~lock.sheet.ods#",
+            ".DS_Store",
+            "._avatar.jpg",
+            "Thumbs.db",
+            "profile.toml.tmp",
+            "avatar.jpg.crdownload",
+            "avatar.jpg.part",
+        ];
+        for name in temp {
+            assert!(is_temp_file(Path::new(name)), "{name} should be temporary");
+        }
+        let real = [
+            "profile.toml",
+            "products.toml",
+            "avatar.jpg",
+            "movie.swf",
+            "swp",
+            "4914",
+            "5000",
+            "2024",
+            ".well-known",
+            "security.txt",
+            "a~b.png",
+            "page.html",
+        ];
+        for name in real {
+            assert!(!is_temp_file(Path::new(name)), "{name} should be real");
+        }
+    }
+
+    #[test]
+    fn renames_count_at_both_ends() {
+        let root = Path::new("/site");
+        // An editor saving by rename: write a scratch file, rename it over the original.
+        let atomic = [
+            ev(
+                EventKind::Create(CreateKind::File),
+                &["/site/profile.toml___jb_tmp___"],
+            ),
+            ev(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["/site/profile.toml___jb_tmp___", "/site/profile.toml"],
+            ),
+        ];
+        let batch = filter_events(root, &atomic);
+        assert_eq!(
+            batch.changes,
+            vec![Change {
+                part: Part::Profile,
+                op: Op::Create,
+                path: "/site/profile.toml".into(),
+            }]
+        );
+        // Renaming an image away is its removal.
+        let away = [ev(
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            &["/site/images/a.jpg", "/site/images/b.jpg"],
+        )];
+        let ops: Vec<Op> = filter_events(root, &away)
+            .changes
+            .iter()
+            .map(|c| c.op)
+            .collect();
+        assert_eq!(ops, vec![Op::Remove, Op::Create]);
+    }
+
+    #[test]
+    fn vim_save_sequence_is_only_the_real_file() {
+        let root = Path::new("/site");
+        let save = [
+            ev(EventKind::Create(CreateKind::File), &["/site/4913"]),
+            ev(EventKind::Remove(RemoveKind::File), &["/site/4913"]),
+            ev(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["/site/profile.toml", "/site/profile.toml~"],
+            ),
+            ev(EventKind::Create(CreateKind::File), &["/site/profile.toml"]),
+            ev(
+                EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                &["/site/.profile.toml.swp"],
+            ),
+            ev(
+                EventKind::Remove(RemoveKind::File),
+                &["/site/profile.toml~"],
+            ),
+        ];
+        let batch = filter_events(root, &save);
+        assert!(batch.changes.iter().all(|c| c.part == Part::Profile));
+        assert_eq!(batch.changes.len(), 2, "{batch:?}");
+        assert!(!batch.is_empty());
+    }
+
+    #[test]
+    fn noise_only_batches_are_empty_and_rescans_are_not() {
+        let root = Path::new("/site");
+        let noise = [
+            ev(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                &["/site/profile.toml"],
+            ),
+            ev(
+                EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                &["/site/public/index.html"],
+            ),
+            ev(EventKind::Create(CreateKind::File), &["/site/.DS_Store"]),
+        ];
+        assert!(filter_events(root, &noise).is_empty());
+        let rescan = [DebouncedEvent::new(
+            Event::new(EventKind::Other).set_flag(Flag::Rescan),
+            Instant::now(),
+        )];
+        let batch = filter_events(root, &rescan);
+        assert!(batch.rescan && !batch.is_empty());
+    }
+
+    #[test]
+    fn batches_describe_their_files() {
+        let root = Path::new("/site");
+        let mut b = Batch::default();
+        for p in [
+            "profile.toml",
+            "images/a.jpg",
+            "images/b.jpg",
+            "static/c",
+            "profile.toml",
+        ] {
+            b.changes.push(Change {
+                part: Part::Images,
+                op: Op::Modify,
+                path: root.join(p),
+            });
+        }
+        assert_eq!(
+            b.describe(root),
+            "images/a.jpg, images/b.jpg, profile.toml, and 1 more"
+        );
+    }
+
+    fn modify(path: &str) -> Msg {
+        Msg::Events(Ok(vec![ev(
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            &[path],
+        )]))
+    }
+
+    #[test]
+    fn a_burst_of_batches_is_one_rebuild() {
+        let root = Path::new("/site");
+        let (tx, rx) = mpsc::channel();
+        // Noise alone does not start a rebuild.
+        tx.send(modify("/site/.profile.toml.swp")).unwrap();
+        tx.send(modify("/site/profile.toml")).unwrap();
+        tx.send(modify("/site/products.toml")).unwrap();
+        tx.send(Msg::Events(Err(vec![]))).unwrap();
+        tx.send(modify("/site/images/a.jpg")).unwrap();
+        let sender = std::thread::spawn(move || {
+            // Within the settle window of the last batch: merged too.
+            std::thread::sleep(SETTLE / 4);
+            tx.send(modify("/site/static/x.txt")).unwrap();
+            // Well after it: a batch of its own.
+            std::thread::sleep(SETTLE * 10);
+            tx.send(modify("/site/profile.toml")).unwrap();
+            tx.send(Msg::Stop).unwrap();
+        });
+        let first = next_batch(root, &rx).unwrap();
+        let parts: Vec<Part> = first.changes.iter().map(|c| c.part).collect();
+        assert_eq!(
+            parts,
+            vec![Part::Profile, Part::Products, Part::Images, Part::Static]
+        );
+        // Stopping wins over a pending batch: the server is going away.
+        assert_eq!(next_batch(root, &rx), None);
+        sender.join().unwrap();
+    }
+
+    #[test]
+    fn watcher_follows_trees_created_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx, _rx) = std::sync::mpsc::channel();
+        let mut w = SiteWatcher::new(dir.path(), tx).unwrap();
+        assert!(w.trees.is_empty());
+        std::fs::create_dir(dir.path().join("images")).unwrap();
+        std::fs::create_dir(dir.path().join("public")).unwrap();
+        w.refresh(&Batch::default()).unwrap();
+        assert_eq!(
+            w.trees.iter().cloned().collect::<Vec<_>>(),
+            vec![dir.path().join("images")]
+        );
+        std::fs::remove_dir(dir.path().join("images")).unwrap();
+        w.refresh(&Batch::default()).unwrap();
+        assert!(w.trees.is_empty());
+    }
+}

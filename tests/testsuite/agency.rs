@@ -1,0 +1,309 @@
+//! Agencies: agency.toml defaults, many creators, shards, incremental
+//! rebuilds and partial failure.
+
+use crate::*;
+use std::path::Path;
+
+/// An agency with `n` creators named c00, c01, … Creator 0 overrides some
+/// agency values.
+fn agency(n: usize) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("agency");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("agency.toml"),
+        r#"
+base_url = "https://bio.example/{handle}/"
+language = "vi"
+[tracking]
+utm_source = "agency"
+utm_medium = "bio"
+[networks.shopee]
+affiliate_id = "999"
+"#,
+    )
+    .unwrap();
+    for i in 0..n {
+        let h = format!("c{i:02}");
+        let cdir = dir.join("creators").join(&h);
+        std::fs::create_dir_all(&cdir).unwrap();
+        let extra = if i == 0 {
+            "language = \"en\"\n[tracking]\nutm_source = \"own\"\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            cdir.join("profile.toml"),
+            format!("name = \"Creator {i}\"\nhandle = \"{h}\"\n{extra}\n[[links]]\nid = \"l\"\ntitle = \"L\"\nurl = \"https://l.example/{i}\"\n[[links]]\nid = \"s\"\ntitle = \"S\"\nurl = \"https://shopee.vn/{i}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(cdir.join("products.toml"), format!("[[products]]\nid = \"p\"\ntitle = \"P{i}\"\nurl = \"https://shop.example/{i}\"\nprice = {}\n", 1000 * (i + 1))).unwrap();
+    }
+    tmp
+}
+
+fn dir(tmp: &tempfile::TempDir) -> std::path::PathBuf {
+    tmp.path().join("agency")
+}
+
+fn build_into(agency: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "build",
+        agency.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-24",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    biopage(&args)
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn agency_values_are_defaults_that_profiles_override() {
+    let tmp = agency(2);
+    let out = tmp.path().join("out");
+    let run = build_into(&dir(&tmp), &out, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let c0 = std::fs::read_to_string(out.join("c00/index.html")).unwrap();
+    let c1 = std::fs::read_to_string(out.join("c01/index.html")).unwrap();
+    // language: profile (en) over agency (vi)
+    assert_eq!(select_attr(&c0, "html", "lang"), vec!["en"]);
+    assert_eq!(select_attr(&c1, "html", "lang"), vec!["vi"]);
+    // tracking: profile utm_source over agency's; agency medium over built-in
+    assert_eq!(
+        hrefs(&c0, "a[data-id=l]"),
+        vec!["https://l.example/0?utm_source=own&utm_medium=bio&utm_campaign=c00&utm_content=l"]
+    );
+    assert_eq!(
+        hrefs(&c1, "a[data-id=l]"),
+        vec!["https://l.example/1?utm_source=agency&utm_medium=bio&utm_campaign=c01&utm_content=l"]
+    );
+    // networks from the agency apply to every creator
+    assert!(hrefs(&c1, "a[data-id=s]")[0].starts_with("https://s.shopee.vn/an_redir?"));
+    assert!(hrefs(&c1, "a[data-id=s]")[0].contains("affiliate_id=999"));
+    // base_url with {handle}
+    assert_eq!(
+        select_attr(&c1, "link[rel=canonical]", "href"),
+        vec!["https://bio.example/c01/"]
+    );
+    // agency-wide host files at the root
+    let redirects = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    assert!(
+        redirects.contains("/c00/go/l/ https://l.example/0?"),
+        "{redirects}"
+    );
+    assert!(redirects.contains("/c01/go/p/ "), "{redirects}");
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://bio.example/c00/</loc>")
+            && sitemap.contains("<loc>https://bio.example/c01/</loc>")
+    );
+    assert!(out.join("_headers").is_file() && out.join("robots.txt").is_file());
+}
+
+#[test]
+fn shard_union_equals_the_full_build() {
+    let tmp = agency(12);
+    let full = tmp.path().join("full");
+    assert_eq!(build_into(&dir(&tmp), &full, &[]).code, 0);
+    let mut union = Vec::new();
+    let mut seen_creators = 0;
+    for i in 1..=3 {
+        let out = tmp.path().join(format!("shard{i}"));
+        let run = build_into(&dir(&tmp), &out, &["--shard", &format!("{i}/3")]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let part = tree(&out);
+        seen_creators += std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .count();
+        for (path, _) in &part {
+            assert!(
+                !union.iter().any(|(p, _): &(String, Vec<u8>)| p == path),
+                "{path} built by two shards"
+            );
+        }
+        union.extend(part);
+    }
+    union.sort();
+    assert_eq!(seen_creators, 12);
+    assert_eq!(
+        union,
+        tree(&full),
+        "the union of the shards differs from the full build"
+    );
+}
+
+#[test]
+fn incremental_rebuild_renders_one_creator_and_equals_a_clean_build() {
+    let tmp = agency(6);
+    let out = tmp.path().join("out");
+    assert_eq!(build_into(&dir(&tmp), &out, &[]).code, 0);
+    // change one creator
+    let p = dir(&tmp).join("creators/c03/profile.toml");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("title = \"L\"", "title = \"L changed\"");
+    std::fs::write(&p, text).unwrap();
+    // remove another
+    std::fs::remove_dir_all(dir(&tmp).join("creators/c05")).unwrap();
+    let run = biopage(&[
+        "build",
+        dir(&tmp).to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-24",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("(1 rendered, 4 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    let clean = tmp.path().join("clean");
+    assert_eq!(build_into(&dir(&tmp), &clean, &[]).code, 0);
+    assert_eq!(tree(&out), tree(&clean));
+    assert!(!out.join("c05").exists());
+    // nothing changed: nothing is rendered
+    let run = biopage(&[
+        "build",
+        dir(&tmp).to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-24",
+    ]);
+    assert!(
+        run.stderr.contains("(0 rendered, 5 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&out), tree(&clean));
+    // a change of the agency defaults re-renders everyone
+    let a = dir(&tmp).join("agency.toml");
+    std::fs::write(
+        &a,
+        std::fs::read_to_string(&a)
+            .unwrap()
+            .replace("utm_medium = \"bio\"", "utm_medium = \"link\""),
+    )
+    .unwrap();
+    let run = biopage(&[
+        "build",
+        dir(&tmp).to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-24",
+    ]);
+    assert!(
+        run.stderr.contains("(5 rendered, 0 unchanged)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn one_broken_creator_fails_the_build_and_keep_going_writes_the_rest() {
+    let tmp = agency(5);
+    std::fs::write(dir(&tmp).join("creators/c02/profile.toml"), "name = \"Broken\"\nhandle = \"c02\"\n[[links]]\ntitle = \"x\"\nurl = \"javascript:alert(1)\"\n").unwrap();
+    std::fs::write(
+        dir(&tmp).join("creators/c04/products.toml"),
+        "[[products]]\ntitle = 5\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = build_into(&dir(&tmp), &out, &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("creators/c02/profile.toml:5:7"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("creators/c04/products.toml:2:9"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "a failed agency build writes nothing");
+
+    let run = build_into(&dir(&tmp), &out, &["--keep-going"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("2 creator(s) failed: c02, c04"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.join("c00/index.html").is_file() && out.join("c03/index.html").is_file());
+    assert!(!out.join("c02").exists() && !out.join("c04").exists());
+}
+
+#[test]
+fn only_builds_one_creator() {
+    let tmp = agency(3);
+    let out = tmp.path().join("out");
+    let run = build_into(&dir(&tmp), &out, &["--only", "c01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("c01/index.html").is_file());
+    assert!(!out.join("c00").exists());
+    let run = build_into(&dir(&tmp), &out, &["--only", "c1"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no creator \"c1\""), "{}", run.stderr);
+}
+
+#[test]
+fn handle_must_match_its_folder() {
+    let tmp = agency(2);
+    let p = dir(&tmp).join("creators/c01/profile.toml");
+    std::fs::write(
+        &p,
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("handle = \"c01\"", "handle = \"other\""),
+    )
+    .unwrap();
+    let run = build_into(&dir(&tmp), &tmp.path().join("out"), &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("does not match its folder creators/c01/"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn init_agency_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ag");
+    assert_eq!(biopage(&["init", "--agency", d.to_str().unwrap()]).code, 0);
+    let run = biopage(&["build", d.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mei = std::fs::read_to_string(d.join("public/mei/index.html")).unwrap();
+    assert_eq!(select_attr(&mei, "html", "lang"), vec!["zh-Hans"]);
+    assert!(d.join("public/linh/index.html").is_file());
+}
