@@ -9,13 +9,15 @@
 //   - no horizontal scrolling at 390 px (also on a stress fixture: 200
 //     products, a 120-character Vietnamese name, Chinese text, emoji, long
 //     unbroken URLs; left-to-right and right-to-left)
-//   - index.html gzipped ≤ 14 KB
+//   - index.html gzipped ≤ 14 KB, the theme's style.css ≤ 8 KB
 // and takes screenshots into docs/screenshots/. Prints a summary table and
 // exits 1 if any check failed, 2 if the checks could not run.
 //
 // Usage: node check.mjs [--bin PATH] [--themes a,b] [--no-lighthouse]
 //          [--no-screenshots] [--no-stress] [--lh-runs N] [--lh-min N]
-//          [--keep] [--json FILE]
+//          [--lh-min-perf N] [--keep] [--json FILE]
+// --lh-min: the lowest passing Lighthouse score (default 100) of every
+// category; --lh-min-perf overrides it for performance.
 // Environment: CHROME_PATH (default /usr/bin/chromium), JAVA (default java).
 
 import { spawnSync } from 'node:child_process';
@@ -64,6 +66,8 @@ const DO_SHOTS = !flag('--no-screenshots');
 const DO_STRESS = !flag('--no-stress');
 const LH_RUNS = Math.max(1, Number(opt('--lh-runs', '3')));
 const LH_MIN = Number(opt('--lh-min', '100'));
+// performance varies from run to run on a busy machine: its own threshold
+const LH_MIN_PERF = Number(opt('--lh-min-perf', String(LH_MIN)));
 const SHOT_DIR = path.join(ROOT, 'docs/screenshots');
 
 if (!fs.existsSync(BIN)) die(`no biopage binary at ${BIN}: run cargo build --release first`);
@@ -503,7 +507,8 @@ async function main() {
       row.lh = r.s;
       det.lighthouse = r.failed;
       for (const c of CATEGORIES) {
-        if (r.s[c] < LH_MIN) fail(theme, `Lighthouse ${c} ${r.s[c]} < ${LH_MIN}: ${r.failed.filter((f) => f.startsWith(c + '/')).join(', ') || 'metrics'}`);
+        const min = c === 'performance' ? LH_MIN_PERF : LH_MIN;
+        if (r.s[c] < min) fail(theme, `Lighthouse ${c} ${r.s[c]} < ${min}: ${r.failed.filter((f) => f.startsWith(c + '/')).join(', ') || 'metrics'}`);
       }
       fs.writeFileSync(path.join(WORK, `lighthouse-${theme}.json`), JSON.stringify(r.lhr));
     }

@@ -166,8 +166,9 @@ def main():
         return (f"| {label:<28} | {statistics.median(xs):7.1f} | {percentile(xs, 95):7.1f} "
                 f"| {min(xs):7.1f} | {max(xs):7.1f} |")
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"biopage serve: {args.saves} saves of profile.toml (after {args.warmup} warm-up), "
-          f"{os.cpu_count()} CPUs, {args.gap:.2f} s between saves")
+          f"{os.cpu_count()} CPUs, load average {load}, {args.gap:.2f} s between saves")
     print("| measure (ms)                 |  median |     p95 |     min |     max |")
     print("|------------------------------|--------:|--------:|--------:|--------:|")
     print(row("write → reload event", event_ms))

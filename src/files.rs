@@ -17,7 +17,7 @@ pub fn headers(root: &str, style_hashes: &[String]) -> String {
 pub fn security_headers(root: &str, style_hashes: &[String]) -> String {
     let styles = style_hashes.join(" ");
     format!(
-        "{root}*\n  Content-Security-Policy: default-src 'none'; img-src 'self'; style-src {styles}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), browsing-topics=()\n"
+        "{root}*\n  Content-Security-Policy: default-src 'none'; img-src 'self'; style-src {styles}; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), browsing-topics=()\n"
     )
 }
 

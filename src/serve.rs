@@ -94,10 +94,16 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
         .context("cannot read the address the server listens on")?;
     let url = url_for(addr);
 
+    let parent = temp_parent();
     let tmp = tempfile::Builder::new()
         .prefix("biopage-serve-")
-        .tempdir()
-        .context("cannot create a temporary directory for the preview")?;
+        .tempdir_in(&parent)
+        .with_context(|| {
+            format!(
+                "cannot create a temporary directory for the preview in {}",
+                parent.display()
+            )
+        })?;
     let tmp_root = tmp
         .path()
         .canonicalize()
@@ -159,6 +165,31 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
     removed?;
     eprintln!("stopped");
     Ok(())
+}
+
+/// Where the preview is built. A build writes some fifty files and renames
+/// directories; on a disk busy with other work (a `cargo build` next door)
+/// that alone can take longer than everything else in a rebuild, so a
+/// memory-backed directory is preferred: `$XDG_RUNTIME_DIR` (per user,
+/// tmpfs on systemd systems), then `/dev/shm` on Linux. An explicit
+/// `$TMPDIR` wins over both.
+fn temp_parent() -> PathBuf {
+    let usable =
+        |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_dir() && !m.permissions().readonly());
+    if std::env::var_os("TMPDIR").is_some() {
+        return std::env::temp_dir();
+    }
+    let mut candidates: Vec<PathBuf> = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    if cfg!(target_os = "linux") {
+        candidates.push(PathBuf::from("/dev/shm"));
+    }
+    candidates
+        .into_iter()
+        .find(|p| p.is_absolute() && usable(p))
+        .unwrap_or_else(std::env::temp_dir)
 }
 
 /// The site directory, canonical: some watchers (FSEvents) report canonical
@@ -422,14 +453,19 @@ fn describe_failure(failure: Failure) -> String {
     }
 }
 
-/// The build thread: one rebuild per settled batch of relevant changes,
-/// until told to stop.
+/// The build thread: one rebuild per settled batch of relevant changes
+/// (unless the latest build already saw them), until told to stop.
 fn build_loop(mut rebuilder: Rebuilder, mut watcher: SiteWatcher, rx: mpsc::Receiver<Msg>) {
     let root = watcher.root().to_path_buf();
+    let mut seen = watch::Seen::default();
     while let Some(batch) = watch::next_batch(&root, &rx) {
         if let Err(e) = watcher.refresh(&batch) {
             eprintln!("warning: {e:#}");
         }
+        if !seen.changed(&batch) {
+            continue;
+        }
+        seen.record(&batch);
         rebuilder.rebuild(Some(&batch.describe(&root)));
     }
 }

@@ -21,7 +21,7 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{
     new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
@@ -278,29 +278,75 @@ pub fn next_batch(root: &Path, rx: &mpsc::Receiver<Msg>) -> Option<Batch> {
 fn take(root: &Path, msg: Msg) -> Option<Batch> {
     match msg {
         Msg::Stop => None,
-        Msg::Events(Ok(events)) => {
-            let now = std::time::Instant::now();
-            for e in &events {
-                eprintln!(
-                    "DBG {:?} ago={:?} {:?} {:?}",
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap()
-                        .as_micros()
-                        % 100_000_000,
-                    now.duration_since(e.time),
-                    e.kind,
-                    e.paths
-                );
-            }
-            Some(filter_events(root, &events))
-        }
+        Msg::Events(Ok(events)) => Some(filter_events(root, &events)),
         Msg::Events(Err(errors)) => {
             // Typically "too many watches": worth telling, not worth stopping for.
             for e in errors {
                 eprintln!("warning: file watcher: {e}");
             }
             Some(Batch::default())
+        }
+    }
+}
+
+/// What a file was like, to tell whether it changed since a build read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fingerprint {
+    Absent,
+    /// A hash of the contents, and the modification time so that `touch`
+    /// still asks for a rebuild (schedules depend on the clock).
+    File(u64, Option<std::time::SystemTime>),
+    /// Directories are never considered unchanged: their events are rare
+    /// and mean that files appeared or went.
+    Dir,
+    Unreadable,
+}
+
+impl Fingerprint {
+    pub fn of(path: &Path) -> Fingerprint {
+        use std::hash::{Hash, Hasher};
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Fingerprint::Absent,
+            Err(_) => Fingerprint::Unreadable,
+            Ok(m) if m.is_dir() => Fingerprint::Dir,
+            Ok(m) => match std::fs::read(path) {
+                Ok(bytes) => {
+                    let mut h = std::hash::DefaultHasher::new();
+                    bytes.hash(&mut h);
+                    Fingerprint::File(h.finish(), m.modified().ok())
+                }
+                Err(_) => Fingerprint::Unreadable,
+            },
+        }
+    }
+}
+
+/// The files as the latest build found them, per path that ever changed.
+///
+/// The debouncer delivers the events of one burst in several batches when
+/// its thread is starved (a busy machine), and the last of them may arrive
+/// after a build that already read every file in its final state. Comparing
+/// the files with what that build saw turns such stragglers into no-ops, so
+/// a burst stays one rebuild without a longer (slower) settle time.
+#[derive(Debug, Default)]
+pub struct Seen(HashMap<PathBuf, Fingerprint>);
+
+impl Seen {
+    /// Whether anything in `batch` differs from what the latest build saw.
+    pub fn changed(&self, batch: &Batch) -> bool {
+        batch.rescan
+            || batch.changes.iter().any(|c| {
+                let now = Fingerprint::of(&c.path);
+                matches!(now, Fingerprint::Dir | Fingerprint::Unreadable)
+                    || self.0.get(&c.path) != Some(&now)
+            })
+    }
+
+    /// Notes the files of `batch` as a build is about to read them. Taken
+    /// before the build, so that a change during it is seen as a change.
+    pub fn record(&mut self, batch: &Batch) {
+        for c in &batch.changes {
+            self.0.insert(c.path.clone(), Fingerprint::of(&c.path));
         }
     }
 }
@@ -674,6 +720,49 @@ mod tests {
         // Stopping wins over a pending batch: the server is going away.
         assert_eq!(next_batch(root, &rx), None);
         sender.join().unwrap();
+    }
+
+    #[test]
+    fn stragglers_of_a_burst_already_built_are_no_ops() {
+        let dir = tempfile::tempdir().unwrap();
+        let profile = dir.path().join("profile.toml");
+        let images = dir.path().join("images");
+        std::fs::write(&profile, "a").unwrap();
+        let batch = |paths: &[&Path]| Batch {
+            changes: paths
+                .iter()
+                .map(|p| Change {
+                    part: Part::Profile,
+                    op: Op::Modify,
+                    path: p.to_path_buf(),
+                })
+                .collect(),
+            rescan: false,
+        };
+        let mut seen = Seen::default();
+        // Never built: changed.
+        assert!(seen.changed(&batch(&[&profile])));
+        seen.record(&batch(&[&profile]));
+        // A late batch for the same, unchanged file: nothing to do.
+        assert!(!seen.changed(&batch(&[&profile])));
+        // Same length, same second, other bytes: changed.
+        std::fs::write(&profile, "b").unwrap();
+        assert!(seen.changed(&batch(&[&profile])));
+        seen.record(&batch(&[&profile]));
+        // Removed, then a late event for the removal: built once.
+        std::fs::remove_file(&profile).unwrap();
+        assert!(seen.changed(&batch(&[&profile])));
+        seen.record(&batch(&[&profile]));
+        assert!(!seen.changed(&batch(&[&profile])));
+        // Directories and rescans always rebuild.
+        std::fs::create_dir(&images).unwrap();
+        seen.record(&batch(&[&images]));
+        assert!(seen.changed(&batch(&[&images])));
+        let rescan = Batch {
+            changes: vec![],
+            rescan: true,
+        };
+        assert!(seen.changed(&rescan));
     }
 
     #[test]
