@@ -737,7 +737,7 @@ impl<'a> Doc<'a> {
             let suggestion = crate::resolve::slugify(&id.value);
             self.diags.push(
                 Diagnostic::error(format!(
-                    "the id \"{}\" may only use letters a-z, digits, '-' and '_'",
+                    "the id \"{}\" may only use ASCII letters, digits, '-' and '_'",
                     id.value
                 ))
                 .at(id.loc.clone())

@@ -132,7 +132,8 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
     );
     if addr.ip().is_unspecified() {
         eprintln!(
-            "note: listening on every interface; pages link to {url}, so other devices may not load images"
+            "note: listening on every interface: other devices can open this machine's address on port {}; absolute links (canonical, sitemap, QR code) still name {url}",
+            addr.port()
         );
     }
     if cfg.open {
