@@ -170,7 +170,12 @@ pub(crate) fn render(
     if standalone {
         out.push((
             "_headers".into(),
-            files::headers(&root, std::slice::from_ref(&renderer.style_hash)).into_bytes(),
+            files::headers(
+                &root,
+                std::slice::from_ref(&renderer.style_hash),
+                &main.analytics.iter().collect::<Vec<_>>(),
+            )
+            .into_bytes(),
         ));
         out.push((
             "_redirects".into(),
@@ -316,6 +321,7 @@ struct Fragment {
     redirects: String,
     sitemap_url: String,
     style_hash: String,
+    analytics: Option<crate::analytics::Analytics>,
 }
 
 /// The per-build record that makes rebuilds incremental: for each creator,
@@ -441,6 +447,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                     redirects: files::redirect_lines(&root, &resolved.redirects),
                     sitemap_url: resolved.base_url.clone(),
                     style_hash: renderer.style_hash.clone(),
+                    analytics: resolved.pages[0].analytics.clone(),
                 };
                 if !selected(handle) {
                     return Ok(Outcome::Elsewhere(fragment));
@@ -567,10 +574,17 @@ fn agency_files(agency: &Settings, fragments: &[Fragment]) -> Vec<(String, Vec<u
         redirects.push_str(&f.redirects);
     }
     let urls: Vec<&str> = fragments.iter().map(|f| f.sitemap_url.as_str()).collect();
+    let mut analytics: Vec<&crate::analytics::Analytics> = Vec::new();
+    for a in fragments.iter().filter_map(|f| f.analytics.as_ref()) {
+        if !analytics.contains(&a) {
+            analytics.push(a);
+        }
+    }
     let mut out = vec![
+        // one policy for every creator: the union of their analytics providers
         (
             "_headers".to_string(),
-            files::security_headers("/", &hashes).into_bytes(),
+            files::security_headers("/", &hashes, &analytics).into_bytes(),
         ),
         ("_redirects".to_string(), redirects.into_bytes()),
     ];

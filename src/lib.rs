@@ -3,6 +3,7 @@
 //!
 //! The pipeline (see DESIGN.md): [`load`] → [`resolve`] → [`render`] → [`emit`].
 
+pub mod analytics;
 pub mod build;
 pub mod check;
 pub mod cli;

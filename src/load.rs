@@ -22,6 +22,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "tracking",
     "disclosure",
     "networks",
+    "analytics",
 ];
 const PROFILE_KEYS: &[&str] = &[
     "base_url",
@@ -30,6 +31,7 @@ const PROFILE_KEYS: &[&str] = &[
     "tracking",
     "disclosure",
     "networks",
+    "analytics",
     "name",
     "handle",
     "bio",
@@ -48,6 +50,7 @@ const TRACKING_KEYS: &[&str] = &[
     "default_channel",
 ];
 const DISCLOSURE_KEYS: &[&str] = &["text"];
+const ANALYTICS_KEYS: &[&str] = &["provider", "id", "domain", "script", "endpoint"];
 const NETWORK_KEYS: &[&str] = &[
     "tag",
     "affiliate_id",
@@ -501,6 +504,19 @@ impl<'a> Doc<'a> {
             let t = as_table(v);
             self.unknown_keys(t, DISCLOSURE_KEYS, "[disclosure]");
             s.disclosure = self.string(t, "text");
+        }
+        if let Some(v) = self.table(root, "analytics") {
+            let t = as_table(v);
+            self.unknown_keys(t, ANALYTICS_KEYS, "[analytics]");
+            if let Some(provider) = self.required_string(t, v.span(), "provider", "[analytics]") {
+                s.analytics = Some(AnalyticsInput {
+                    provider,
+                    id: self.string(t, "id"),
+                    domain: self.string(t, "domain"),
+                    script: self.string(t, "script"),
+                    endpoint: self.string(t, "endpoint"),
+                });
+            }
         }
         if let Some(v) = self.table(root, "networks") {
             for (name, nv) in as_table(v).iter() {

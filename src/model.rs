@@ -35,6 +35,19 @@ pub struct Settings {
     pub tracking: TrackingInput,
     pub disclosure: Option<At<String>>,
     pub networks: Vec<NetworkInput>,
+    pub analytics: Option<AnalyticsInput>,
+}
+
+/// `[analytics]`: one opt-in provider.
+#[derive(Debug, Clone)]
+pub struct AnalyticsInput {
+    pub provider: At<String>,
+    pub id: Option<At<String>>,
+    pub domain: Option<At<String>>,
+    /// A self-hosted or proxied script (ad blockers block the default paths).
+    pub script: Option<At<String>>,
+    /// Where events are sent, when not the provider's default.
+    pub endpoint: Option<At<String>>,
 }
 
 /// `[tracking]`.

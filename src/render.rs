@@ -109,18 +109,19 @@ impl Renderer {
     /// there, so it lives only in `_headers`. `connect-src 'self'` lets
     /// crawlers' in-page checks (Lighthouse fetches robots.txt) reach the
     /// site itself; the page runs no script that could use it.
-    pub fn csp_meta(&self) -> String {
-        format!(
-            "default-src 'none'; img-src 'self'; style-src {}; connect-src 'self'; base-uri 'none'; form-action 'none'",
-            self.style_hash
-        )
+    pub fn csp_meta(&self, page: Option<&Page>) -> String {
+        let analytics: Vec<&crate::analytics::Analytics> = page
+            .and_then(|p| p.analytics.as_ref())
+            .into_iter()
+            .collect();
+        crate::analytics::csp(std::slice::from_ref(&self.style_hash), &analytics, false)
     }
 
     fn context(&self, page: &Page) -> Context {
         let mut ctx = Context::new();
         ctx.insert("page", page);
         ctx.insert("css", &self.css);
-        ctx.insert("csp_meta", &self.csp_meta());
+        ctx.insert("csp_meta", &self.csp_meta(Some(page)));
         ctx.insert("generator", GENERATOR);
         ctx.insert("root", &root_path(&page.base_url));
         ctx
@@ -191,7 +192,7 @@ impl Renderer {
             },
         );
         ctx.insert("css", &self.css);
-        ctx.insert("csp_meta", &self.csp_meta());
+        ctx.insert("csp_meta", &self.csp_meta(None));
         ctx.insert("generator", GENERATOR);
         ctx.insert("root", &root_path(&page.base_url));
         ctx

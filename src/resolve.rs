@@ -151,6 +151,8 @@ pub struct Page {
     pub t: i18n::Strings,
     pub jsonld: String,
     pub og_image: Option<String>,
+    /// `[analytics]`, when the creator opted in.
+    pub analytics: Option<crate::analytics::Analytics>,
     pub base_url: String,
 }
 
@@ -743,6 +745,16 @@ pub fn resolve(
             "the law in the US, the EU, Vietnam and China requires one: remove `text = \"\"` to use the standard wording, or write your own".into(),
         );
     }
+    let analytics = match layer(&s.analytics, agency.map(|a| &a.analytics)) {
+        None => None,
+        Some(input) => match crate::analytics::resolve(input, &base_url) {
+            Ok(a) => Some(a),
+            Err(d) => {
+                ctx.errors.push(d);
+                None
+            }
+        },
+    };
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
     for (ci, channel) in std::iter::once(&default_channel)
@@ -1005,6 +1017,7 @@ pub fn resolve(
             t: strings.clone(),
             jsonld: String::new(),
             og_image,
+            analytics: analytics.clone(),
             base_url: base_url.clone(),
         };
         page.jsonld = jsonld(&page, site, &prepared);

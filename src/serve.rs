@@ -94,16 +94,7 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
         .context("cannot read the address the server listens on")?;
     let url = url_for(addr);
 
-    let parent = temp_parent();
-    let tmp = tempfile::Builder::new()
-        .prefix("biopage-serve-")
-        .tempdir_in(&parent)
-        .with_context(|| {
-            format!(
-                "cannot create a temporary directory for the preview in {}",
-                parent.display()
-            )
-        })?;
+    let tmp = temp_dir()?;
     let tmp_root = tmp
         .path()
         .canonicalize()
@@ -168,29 +159,37 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Where the preview is built. A build writes some fifty files and renames
-/// directories; on a disk busy with other work (a `cargo build` next door)
-/// that alone can take longer than everything else in a rebuild, so a
-/// memory-backed directory is preferred: `$XDG_RUNTIME_DIR` (per user,
-/// tmpfs on systemd systems), then `/dev/shm` on Linux. An explicit
-/// `$TMPDIR` wins over both.
-fn temp_parent() -> PathBuf {
-    let usable =
-        |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_dir() && !m.permissions().readonly());
-    if std::env::var_os("TMPDIR").is_some() {
-        return std::env::temp_dir();
+/// Creates the directory the preview is built in. A build writes some fifty
+/// files and renames directories; on a disk busy with other work (a `cargo
+/// build` next door) that alone can take longer than everything else in a
+/// rebuild, so a memory-backed directory is preferred: `$XDG_RUNTIME_DIR`
+/// (per user, tmpfs on systemd systems), then `/dev/shm` on Linux, then the
+/// system's temporary directory. An explicit `$TMPDIR` wins over all.
+fn temp_dir() -> Result<tempfile::TempDir> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if std::env::var_os("TMPDIR").is_none() {
+        candidates.extend(std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from));
+        if cfg!(target_os = "linux") {
+            candidates.push(PathBuf::from("/dev/shm"));
+        }
     }
-    let mut candidates: Vec<PathBuf> = std::env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    if cfg!(target_os = "linux") {
-        candidates.push(PathBuf::from("/dev/shm"));
+    let builder = || {
+        let mut b = tempfile::Builder::new();
+        b.prefix("biopage-serve-");
+        b
+    };
+    for parent in candidates.iter().filter(|p| p.is_absolute() && p.is_dir()) {
+        if let Ok(dir) = builder().tempdir_in(parent) {
+            return Ok(dir);
+        }
     }
-    candidates
-        .into_iter()
-        .find(|p| p.is_absolute() && usable(p))
-        .unwrap_or_else(std::env::temp_dir)
+    let parent = std::env::temp_dir();
+    builder().tempdir_in(&parent).with_context(|| {
+        format!(
+            "cannot create a temporary directory for the preview in {}",
+            parent.display()
+        )
+    })
 }
 
 /// The site directory, canonical: some watchers (FSEvents) report canonical
@@ -924,6 +923,7 @@ pub mod inject {
                     .is_some_and(|n| n.eq_ignore_ascii_case(name))
             });
             match existing {
+                Some(d) if d.split_whitespace().skip(1).any(|s| s == source) => {}
                 Some(d) => {
                     d.push(' ');
                     d.push_str(source);
@@ -971,6 +971,17 @@ pub mod inject {
             );
             assert!(out.contains(&want), "{out}");
             assert!(out.contains("</script></body></html>"));
+        }
+
+        #[test]
+        fn sources_already_allowed_are_not_repeated() {
+            let html = "<meta content=\"default-src 'none'; connect-src 'self'; base-uri 'none'\" http-equiv=Content-Security-Policy>";
+            let once = allow_in_csp(html);
+            assert!(
+                once.contains("; connect-src 'self'; base-uri 'none'; script-src 'sha256-"),
+                "{once}"
+            );
+            assert_eq!(allow_in_csp(&once), once, "widening is idempotent");
         }
 
         #[test]

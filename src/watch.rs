@@ -178,7 +178,7 @@ pub fn is_temp_file(path: &Path) -> bool {
     let vim_swap = name.starts_with('.')
         && ext.len() == 3
         && ext.starts_with("sw")
-        && matches!(ext.as_bytes()[2], b'a'..=b'p' | b'x');
+        && matches!(ext.as_bytes().get(2), Some(b'a'..=b'p' | b'x'));
     let vim_probe = name
         .parse::<u32>()
         .is_ok_and(|n| n >= 4913 && (n - 4913) % 123 == 0);

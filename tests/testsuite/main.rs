@@ -2,6 +2,7 @@
 //! Fixtures are written into temporary directories by [`Fixture`].
 
 mod agency;
+mod analytics;
 mod build;
 mod check;
 mod errors;

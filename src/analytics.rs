@@ -1,0 +1,366 @@
+//! Opt-in, privacy-first analytics: one provider's script, a tiny inline
+//! script that reports clicks on outbound links (`a[data-id]`) as events with
+//! the link's id, and the exact Content-Security-Policy sources that allow
+//! them. Without `[analytics]` a page loads no script at all.
+//!
+//! Pure: the configuration goes in, the tags and policy sources come out.
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::model::{AnalyticsInput, At};
+use base64::Engine as _;
+use serde::Serialize;
+use sha2::Digest;
+
+pub const PROVIDERS: &[&str] = &["plausible", "umami", "goatcounter", "ga4"];
+
+/// What a page needs for its analytics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analytics {
+    pub provider: String,
+    /// The provider's script: `src` and its other attributes.
+    pub src: String,
+    pub attrs: Vec<(String, String)>,
+    /// The inline click reporter (and, for GA4, gtag's setup).
+    pub inline: String,
+    /// `'sha256-…'` of `inline`.
+    pub inline_hash: String,
+    pub script_src: Vec<String>,
+    pub connect_src: Vec<String>,
+    pub img_src: Vec<String>,
+}
+
+fn origin(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    Some(u.origin().ascii_serialization())
+}
+
+fn err(at: &At<String>, msg: String, help: &str) -> Diagnostic {
+    Diagnostic::error(msg)
+        .at(at.loc.clone())
+        .help(help.to_string())
+}
+
+/// A script location: an https URL, or a path on the site itself (to get
+/// past ad blockers that block the provider's own domain).
+fn script_location(s: &At<String>) -> Result<(String, String), Diagnostic> {
+    let v = s.value.trim();
+    if v.starts_with('/')
+        && !v.starts_with("//")
+        && !v.contains("..")
+        && !v.contains(['"', '<', '>', '\\', ' '])
+    {
+        return Ok((v.to_string(), "'self'".into()));
+    }
+    match url::Url::parse(v) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {
+            Ok((u.to_string(), u.origin().ascii_serialization()))
+        }
+        _ => Err(err(
+            s,
+            format!("analytics script \"{v}\" is neither an https:// URL nor a path on the site"),
+            "write script = \"https://stats.example.com/script.js\" or script = \"/js/script.js\"",
+        )),
+    }
+}
+
+/// Builds the analytics of a page whose address is `base_url`.
+pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diagnostic> {
+    let provider = input.provider.value.trim().to_ascii_lowercase();
+    let need_id =
+        |what: &str, ok: &dyn Fn(&str) -> bool, example: &str| -> Result<String, Diagnostic> {
+            match &input.id {
+                Some(id) if ok(id.value.trim()) => Ok(id.value.trim().to_string()),
+                Some(id) => Err(err(
+                    id,
+                    format!("\"{}\" is not a valid {what}", id.value),
+                    &format!("write id = \"{example}\""),
+                )),
+                None => Err(err(
+                    &input.provider,
+                    format!("the {provider} provider needs `id`, the {what}"),
+                    &format!("add id = \"{example}\" under [analytics]"),
+                )),
+            }
+        };
+    let custom = match &input.script {
+        Some(s) => Some(script_location(s)?),
+        None => None,
+    };
+    let endpoint = match &input.endpoint {
+        Some(e) => match script_location(e) {
+            Ok((url, origin)) => Some((url, origin)),
+            Err(d) => return Err(d),
+        },
+        None => None,
+    };
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    let (default_src, mut connect, mut img, call): (String, Vec<String>, Vec<String>, String) =
+        match provider.as_str() {
+            "plausible" => {
+                let domain = match &input.domain {
+                    Some(d) => d.value.trim().to_string(),
+                    None => url::Url::parse(base_url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                        .unwrap_or_default(),
+                };
+                attrs.push(("data-domain".into(), domain));
+                if let Some((api, _)) = &endpoint {
+                    attrs.push(("data-api".into(), api.clone()));
+                }
+                (
+                "https://plausible.io/js/script.js".into(),
+                vec!["https://plausible.io".into()],
+                vec![],
+                "window.plausible=window.plausible||function(){(plausible.q=plausible.q||[]).push(arguments)};R=function(i,u){plausible(\"Outbound Link\",{props:{id:i,url:u}})}".into(),
+            )
+            }
+            "umami" => {
+                let id = need_id(
+                    "Umami website id",
+                    &|s: &str| {
+                        s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+                    },
+                    "d3b8c2f4-1111-4c6b-9c1e-0123456789ab",
+                )?;
+                attrs.push(("data-website-id".into(), id));
+                if let Some((api, _)) = &endpoint {
+                    attrs.push(("data-host-url".into(), api.clone()));
+                }
+                (
+                    "https://cloud.umami.is/script.js".into(),
+                    vec![
+                        "https://cloud.umami.is".into(),
+                        "https://api-gateway.umami.dev".into(),
+                    ],
+                    vec![],
+                    "R=function(i,u){window.umami&&umami.track(\"outbound\",{id:i,url:u})}".into(),
+                )
+            }
+            "goatcounter" => {
+                let code = need_id(
+                    "GoatCounter code",
+                    &|s: &str| {
+                        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    },
+                    "linhreview",
+                )?;
+                let count = endpoint
+                    .as_ref()
+                    .map(|(u, _)| u.clone())
+                    .unwrap_or_else(|| format!("https://{code}.goatcounter.com/count"));
+                attrs.push(("data-goatcounter".into(), count.clone()));
+                let o = origin(&count).unwrap_or_else(|| "'self'".into());
+                (
+                "https://gc.zgo.at/count.js".into(),
+                vec![o.clone()],
+                vec![o],
+                "R=function(i,u){window.goatcounter&&goatcounter.count&&goatcounter.count({path:\"outbound/\"+i,title:u,event:true})}".into(),
+            )
+            }
+            "ga4" => {
+                let id = need_id(
+                    "GA4 measurement id",
+                    &|s: &str| {
+                        s.starts_with("G-")
+                            && s.len() > 2
+                            && s[2..].chars().all(|c| c.is_ascii_alphanumeric())
+                    },
+                    "G-ABC123XYZ9",
+                )?;
+                (
+                format!("https://www.googletagmanager.com/gtag/js?id={id}"),
+                vec!["https://*.google-analytics.com".into(), "https://*.analytics.google.com".into(), "https://*.googletagmanager.com".into()],
+                vec!["https://*.google-analytics.com".into(), "https://*.googletagmanager.com".into()],
+                format!("window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}gtag(\"js\",new Date);gtag(\"config\",\"{id}\");R=function(i,u){{gtag(\"event\",\"outbound_click\",{{link_id:i,link_url:u,transport_type:\"beacon\"}})}}"),
+            )
+            }
+            other => {
+                let help = match did_you_mean(other, PROVIDERS.iter().copied()) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => format!("the providers are {}", PROVIDERS.join(", ")),
+                };
+                return Err(err(
+                    &input.provider,
+                    format!("unknown analytics provider \"{other}\""),
+                    &help,
+                ));
+            }
+        };
+    let (src, script_origin) = match custom {
+        Some((src, o)) => (src, o),
+        None => {
+            let o = origin(&default_src).unwrap_or_default();
+            (default_src, o)
+        }
+    };
+    if let Some((_, o)) = &endpoint {
+        connect = vec![o.clone()];
+        if provider == "goatcounter" {
+            img = vec![o.clone()];
+        }
+    } else if script_origin == "'self'" && provider != "ga4" && provider != "goatcounter" {
+        // a self-hosted (proxied) script reports to the same site
+        connect = vec!["'self'".into()];
+    }
+    // One listener for every outbound link: the id comes from data-id, so no
+    // template needs to know about the provider.
+    let inline = format!(
+        "(function(){{var R;{call};document.addEventListener(\"click\",function(e){{var a=e.target.closest&&e.target.closest(\"a[data-id]\");a&&R(a.getAttribute(\"data-id\"),a.href)}},!0)}})()"
+    );
+    let inline_hash = format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inline.as_bytes()))
+    );
+    let mut script_src = vec![script_origin, inline_hash.clone()];
+    script_src.dedup();
+    Ok(Analytics {
+        provider,
+        src,
+        attrs,
+        inline,
+        inline_hash,
+        script_src,
+        connect_src: connect,
+        img_src: img,
+    })
+}
+
+/// The Content-Security-Policy of a page: strict by default, with exactly
+/// the analytics provider's sources when there is one.
+pub fn csp(style_hashes: &[String], analytics: &[&Analytics], frame_ancestors: bool) -> String {
+    let mut img = vec!["'self'".to_string()];
+    let mut connect = vec!["'self'".to_string()];
+    let mut script: Vec<String> = Vec::new();
+    for a in analytics {
+        img.extend(a.img_src.iter().cloned());
+        connect.extend(a.connect_src.iter().cloned());
+        script.extend(a.script_src.iter().cloned());
+    }
+    for v in [&mut img, &mut connect, &mut script] {
+        let mut seen = Vec::new();
+        v.retain(|x| {
+            let new = !seen.contains(x);
+            seen.push(x.clone());
+            new
+        });
+    }
+    let mut out = format!(
+        "default-src 'none'; img-src {}; style-src {}",
+        img.join(" "),
+        style_hashes.join(" ")
+    );
+    if !script.is_empty() {
+        out.push_str(&format!("; script-src {}", script.join(" ")));
+    }
+    out.push_str(&format!(
+        "; connect-src {}; base-uri 'none'; form-action 'none'",
+        connect.join(" ")
+    ));
+    if frame_ancestors {
+        out.push_str("; frame-ancestors 'none'");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(provider: &str, id: Option<&str>) -> AnalyticsInput {
+        AnalyticsInput {
+            provider: At::bare(provider.into()),
+            id: id.map(|i| At::bare(i.into())),
+            domain: None,
+            script: None,
+            endpoint: None,
+        }
+    }
+
+    #[test]
+    fn plausible_defaults_to_the_site_domain() {
+        let a = resolve(&input("plausible", None), "https://linh.example/").unwrap();
+        assert_eq!(a.src, "https://plausible.io/js/script.js");
+        assert_eq!(
+            a.attrs,
+            vec![("data-domain".to_string(), "linh.example".to_string())]
+        );
+        assert_eq!(
+            a.script_src,
+            vec!["https://plausible.io".to_string(), a.inline_hash.clone()]
+        );
+        assert!(a.inline.contains("a[data-id]") && a.inline.contains("Outbound Link"));
+        assert!(a.inline.len() < 1024);
+    }
+
+    #[test]
+    fn every_provider_has_a_small_inline_script_and_exact_sources() {
+        for (p, id) in [
+            ("umami", Some("d3b8c2f4-1111-4c6b-9c1e-0123456789ab")),
+            ("goatcounter", Some("linh")),
+            ("ga4", Some("G-ABC123")),
+        ] {
+            let a = resolve(&input(p, id), "https://linh.example/").unwrap();
+            assert!(a.inline.len() < 1024, "{p}");
+            assert!(
+                !a.script_src
+                    .iter()
+                    .any(|s| s == "*" || s.contains("unsafe")),
+                "{p}"
+            );
+            assert!(a.script_src.contains(&a.inline_hash));
+        }
+        let g = resolve(&input("goatcounter", Some("linh")), "https://x/").unwrap();
+        assert_eq!(
+            g.connect_src,
+            vec!["https://linh.goatcounter.com".to_string()]
+        );
+    }
+
+    #[test]
+    fn self_hosted_scripts_are_same_origin() {
+        let mut i = input("plausible", None);
+        i.script = Some(At::bare("/js/pa.js".into()));
+        let a = resolve(&i, "https://linh.example/").unwrap();
+        assert_eq!(a.src, "/js/pa.js");
+        assert_eq!(a.script_src[0], "'self'");
+        assert_eq!(a.connect_src, vec!["'self'".to_string()]);
+        i.script = Some(At::bare("javascript:alert(1)".into()));
+        assert!(resolve(&i, "https://linh.example/").is_err());
+        i.script = Some(At::bare("/../x.js".into()));
+        assert!(resolve(&i, "https://linh.example/").is_err());
+    }
+
+    #[test]
+    fn bad_configuration_is_explained() {
+        assert!(resolve(&input("plausable", None), "https://x/")
+            .unwrap_err()
+            .help
+            .unwrap()
+            .contains("plausible"));
+        assert!(resolve(&input("ga4", Some("UA-123")), "https://x/")
+            .unwrap_err()
+            .message
+            .contains("GA4"));
+        assert!(resolve(&input("umami", None), "https://x/")
+            .unwrap_err()
+            .message
+            .contains("needs `id`"));
+        // an id can never break out of the inline script
+        assert!(resolve(&input("ga4", Some("G-1\");alert(1)//")), "https://x/").is_err());
+    }
+
+    #[test]
+    fn csp_without_analytics_allows_no_script() {
+        let c = csp(&["'sha256-x'".into()], &[], true);
+        assert!(!c.contains("script-src"));
+        assert!(c.contains("default-src 'none'") && c.ends_with("frame-ancestors 'none'"));
+        let a = resolve(&input("plausible", None), "https://linh.example/").unwrap();
+        let c = csp(&["'sha256-x'".into()], &[&a], false);
+        assert!(c.contains(&format!(
+            "script-src https://plausible.io {}",
+            a.inline_hash
+        )));
+        assert!(c.contains("connect-src 'self' https://plausible.io"));
+    }
+}
