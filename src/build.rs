@@ -141,6 +141,19 @@ pub(crate) fn render(
     renderer: &Renderer,
     standalone: bool,
 ) -> Result<Rendered, Diagnostics> {
+    render_with(dir, site, resolved, renderer, standalone, usize::MAX)
+}
+
+/// [`render`], with at most `max_go` short-link pages: `check` renders one
+/// to prove the template, not a hundred thousand.
+pub(crate) fn render_with(
+    dir: &Path,
+    site: &Site,
+    resolved: Resolved,
+    renderer: &Renderer,
+    standalone: bool,
+    max_go: usize,
+) -> Result<Rendered, Diagnostics> {
     let mut errors = Diagnostics::default();
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let root = root_path(&resolved.base_url);
@@ -151,7 +164,7 @@ pub(crate) fn render(
             Err(d) => errors.push(d),
         }
     }
-    for r in &resolved.redirects {
+    for r in resolved.redirects.iter().take(max_go) {
         match renderer.go(main, r, r.sponsored) {
             Ok(html) => out.push((format!("{}index.html", r.path), html.into_bytes())),
             Err(d) => {

@@ -52,8 +52,12 @@ fn check_site(
             return (findings, redirects);
         }
     };
-    let destinations = destinations(&site, &resolved);
-    match build::render(dir, &site, resolved, &renderer, agency.is_none()) {
+    let destinations = if opts.online.is_some() {
+        destinations(&site, &resolved)
+    } else {
+        Vec::new()
+    };
+    match build::render_with(dir, &site, resolved, &renderer, agency.is_none(), 1) {
         Err(d) => findings.extend(d),
         Ok(rendered) => {
             for (rel, bytes) in rendered
@@ -90,20 +94,29 @@ fn gzipped_len(bytes: &[u8]) -> usize {
 /// Every http(s) destination of the main page, with where it was written.
 fn destinations(site: &Site, resolved: &Resolved) -> Vec<(String, String, Option<Loc>)> {
     let mut out: Vec<(String, String, Option<Loc>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut push = |id: &str, url: &str, loc: Option<Loc>| {
-        if url.starts_with("http") && !out.iter().any(|(_, u, _)| u == url) {
+        if url.starts_with("http") && seen.insert(url.to_string()) {
             out.push((id.to_string(), url.to_string(), loc));
         }
     };
-    let loc_of = |dest: &str| -> Option<Loc> {
-        site.links
-            .iter()
-            .chain(site.products.iter())
-            .flat_map(|i| std::iter::once(&i.url).chain(i.review.iter()))
-            .chain(site.socials.iter().map(|s| &s.url))
-            .find(|u| tracking::classify(&u.value).is_ok_and(|d| d.as_str() == dest))
-            .and_then(|u| u.loc.clone())
-    };
+    // where each destination was written, looked up once: a page may have a
+    // hundred thousand links
+    let mut written: std::collections::HashMap<String, Option<Loc>> = Default::default();
+    for u in site
+        .links
+        .iter()
+        .chain(site.products.iter())
+        .flat_map(|i| std::iter::once(&i.url).chain(i.review.iter()))
+        .chain(site.socials.iter().map(|s| &s.url))
+    {
+        if let Ok(d) = tracking::classify(&u.value) {
+            written
+                .entry(d.as_str().to_string())
+                .or_insert_with(|| u.loc.clone());
+        }
+    }
+    let loc_of = |dest: &str| written.get(dest).cloned().flatten();
     let Some(page) = resolved.pages.first() else {
         return out;
     };

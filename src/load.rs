@@ -307,7 +307,29 @@ impl<'a> Doc<'a> {
     fn string(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<String>> {
         let v = get(t, key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(At::new(s.to_string(), self.loc(v.span()))),
+            DeValue::String(s) if s.len() > MAX_STRING => {
+                self.err(
+                    v.span(),
+                    format!(
+                        "`{key}` is {} KB long; the most biopage accepts in one value is {} KB",
+                        s.len() / 1024,
+                        MAX_STRING / 1024
+                    ),
+                    "shorten it: a page is read on a phone",
+                );
+                None
+            }
+            DeValue::String(s) => {
+                if let Some(c) = s.chars().find(|c| is_forbidden_control(*c)) {
+                    self.err(
+                        v.span(),
+                        format!("`{key}` contains the control character U+{:04X}", c as u32),
+                        "remove it: control characters are invisible, break HTML validity and are often pasted by accident",
+                    );
+                    return None;
+                }
+                Some(At::new(s.to_string(), self.loc(v.span())))
+            }
             _ => {
                 self.wrong_type(key, v, "a string", &format!("{key} = \"…\""));
                 None
@@ -908,6 +930,15 @@ impl<'a> Doc<'a> {
             bytes: meta.len(),
         })
     }
+}
+
+/// The longest string value accepted (bytes): a bio is a few hundred.
+const MAX_STRING: usize = 100 * 1024;
+
+/// C0 and C1 control characters and DEL, except tab and line breaks, which
+/// Markdown and TOML's multi-line strings use.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 fn as_table<'t, 'i>(v: &'t Value<'i>) -> &'t DeTable<'i> {

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod errors;
 mod example;
+mod hostile;
 mod links;
 mod qr;
 mod serve;
