@@ -29,5 +29,10 @@ if [ ! -d browser/node_modules ] || [ browser/package-lock.json -nt browser/node
   touch browser/node_modules
 fi
 
-cargo build --release --locked --quiet
-exec node browser/check.mjs --bin target/release/biopage "$@"
+# BIOPAGE_BIN: a biopage binary already built (CI reuses the test build).
+bin="${BIOPAGE_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release --locked --quiet
+  bin=target/release/biopage
+fi
+exec node browser/check.mjs --bin "$bin" "$@"

@@ -134,23 +134,38 @@ pub fn load(dir: &Path) -> Loaded {
         return Loaded { site: None, diags };
     };
     let products_src = read_source(&dir.join("products.toml"), false, &mut diags);
-    let mut usable = !diags.has_errors();
+    let usable = !diags.has_errors();
+    let mut loaded = from_sources(dir, &profile_src, products_src.as_ref());
+    diags.extend(loaded.diags);
+    loaded.diags = diags;
+    if !usable {
+        loaded.site = None;
+    }
+    if let Some(site) = &mut loaded.site {
+        let templates = dir.join("templates");
+        site.templates_dir = templates.is_dir().then_some(templates);
+        let statics = dir.join("static");
+        site.static_dir = statics.is_dir().then_some(statics);
+    }
+    loaded
+}
 
+/// Parses a site from sources already in memory (the fuzz targets use it;
+/// images are still looked up under `dir`).
+pub fn from_sources(dir: &Path, profile_src: &SourceFile, products_src: Option<&SourceFile>) -> Loaded {
+    let mut diags = Diagnostics::default();
+    let mut usable = true;
     let (mut site, ok) = {
         let mut doc = Doc::new(&profile_src, dir, &mut diags);
         let site = doc.profile();
         (site, doc.parsed)
     };
     usable &= ok;
-    if let Some(src) = &products_src {
+    if let Some(src) = products_src {
         let mut doc = Doc::new(src, dir, &mut diags);
         site.products = doc.products_file();
         usable &= doc.parsed;
     }
-    let templates = dir.join("templates");
-    site.templates_dir = templates.is_dir().then_some(templates);
-    let statics = dir.join("static");
-    site.static_dir = statics.is_dir().then_some(statics);
     Loaded {
         site: usable.then_some(site),
         diags,
