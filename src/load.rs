@@ -152,7 +152,11 @@ pub fn load(dir: &Path) -> Loaded {
 
 /// Parses a site from sources already in memory (the fuzz targets use it;
 /// images are still looked up under `dir`).
-pub fn from_sources(dir: &Path, profile_src: &SourceFile, products_src: Option<&SourceFile>) -> Loaded {
+pub fn from_sources(
+    dir: &Path,
+    profile_src: &SourceFile,
+    products_src: Option<&SourceFile>,
+) -> Loaded {
     let mut diags = Diagnostics::default();
     let mut usable = true;
     let (mut site, ok) = {
