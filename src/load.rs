@@ -160,7 +160,7 @@ pub fn from_sources(
     let mut diags = Diagnostics::default();
     let mut usable = true;
     let (mut site, ok) = {
-        let mut doc = Doc::new(&profile_src, dir, &mut diags);
+        let mut doc = Doc::new(profile_src, dir, &mut diags);
         let site = doc.profile();
         (site, doc.parsed)
     };
