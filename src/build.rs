@@ -65,8 +65,6 @@ pub struct Rendered {
     pub resolved: Resolved,
     pub files: Vec<(String, Vec<u8>)>,
     pub copies: Vec<(PathBuf, String)>,
-    /// The `'sha256-…'` of the page's inline style, for `_headers`.
-    pub style_hash: String,
 }
 
 /// Loads and resolves one site; problems of both stages are reported together.
@@ -225,7 +223,6 @@ pub(crate) fn render_with(
         resolved,
         files: out,
         copies,
-        style_hash: renderer.style_hash.clone(),
     })
 }
 

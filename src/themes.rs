@@ -11,7 +11,8 @@ use std::path::Path;
 pub struct Theme {
     pub name: String,
     pub description: String,
-    /// (template name, source): `index.html`, `go.html`, `404.html`, partials.
+    /// (template name, source): `index.html`, and `go.html`, `404.html` or
+    /// partials where the theme has its own.
     pub templates: Vec<(String, Cow<'static, str>)>,
     pub css: Cow<'static, str>,
 }
@@ -27,55 +28,28 @@ const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "default",
         description: "soft and rounded: profile, links, then a product grid",
-        templates: &[
-            (
-                "index.html",
-                include_str!("../themes/default/templates/index.html"),
-            ),
-            (
-                "go.html",
-                include_str!("../themes/default/templates/go.html"),
-            ),
-            (
-                "404.html",
-                include_str!("../themes/default/templates/404.html"),
-            ),
-        ],
+        templates: &[(
+            "index.html",
+            include_str!("../themes/default/templates/index.html"),
+        )],
         css: include_str!("../themes/default/style.css"),
     },
     Builtin {
         name: "minimal",
         description: "monochrome and typographic: whitespace, links as simple rows",
-        templates: &[
-            (
-                "index.html",
-                include_str!("../themes/minimal/templates/index.html"),
-            ),
-            (
-                "go.html",
-                include_str!("../themes/minimal/templates/go.html"),
-            ),
-            (
-                "404.html",
-                include_str!("../themes/minimal/templates/404.html"),
-            ),
-        ],
+        templates: &[(
+            "index.html",
+            include_str!("../themes/minimal/templates/index.html"),
+        )],
         css: include_str!("../themes/minimal/style.css"),
     },
     Builtin {
         name: "shop",
         description: "shop first: a storefront header, a prominent product grid, compact links",
-        templates: &[
-            (
-                "index.html",
-                include_str!("../themes/shop/templates/index.html"),
-            ),
-            ("go.html", include_str!("../themes/shop/templates/go.html")),
-            (
-                "404.html",
-                include_str!("../themes/shop/templates/404.html"),
-            ),
-        ],
+        templates: &[(
+            "index.html",
+            include_str!("../themes/shop/templates/index.html"),
+        )],
         css: include_str!("../themes/shop/style.css"),
     },
     Builtin {
@@ -86,7 +60,6 @@ const BUILTINS: &[Builtin] = &[
                 "index.html",
                 include_str!("../themes/bold/templates/index.html"),
             ),
-            ("go.html", include_str!("../themes/bold/templates/go.html")),
             (
                 "404.html",
                 include_str!("../themes/bold/templates/404.html"),
@@ -96,8 +69,14 @@ const BUILTINS: &[Builtin] = &[
     },
 ];
 
-/// Partials every theme may include, by name.
-pub const PARTIALS: &[(&str, &str)] = &[("head.html", include_str!("../templates/head.html"))];
+/// Built-in templates: partials every theme may include, and the short-link
+/// and not-found pages, which a theme overrides only when it needs to (tera's
+/// fallback finds these when the theme has no template of that name).
+pub const PARTIALS: &[(&str, &str)] = &[
+    ("head.html", include_str!("../templates/head.html")),
+    ("go.html", include_str!("../templates/go.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
 
 /// The names of the built-in themes with a one-line description each.
 pub fn builtin_names() -> impl Iterator<Item = (&'static str, &'static str)> {
