@@ -14,7 +14,7 @@ use sha2::Digest;
 pub const PROVIDERS: &[&str] = &["plausible", "umami", "goatcounter", "ga4"];
 
 /// What a page needs for its analytics.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Analytics {
     pub provider: String,
     /// The provider's script: `src` and its other attributes.

@@ -9,6 +9,7 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Failure, Loc};
 use crate::emit::{self, Staging};
+use crate::incremental::{self, Cache, Entry, Fragment};
 use crate::model::{Settings, Site};
 use crate::render::{root_path, Renderer};
 use crate::resolve::{self, Resolved};
@@ -162,7 +163,8 @@ pub(crate) fn render_with(
             Err(d) => errors.push(d),
         }
     }
-    for r in resolved.redirects.iter().take(max_go) {
+    let go_pages = if resolved.go_pages { max_go } else { 0 };
+    for r in resolved.redirects.iter().take(go_pages) {
         match renderer.go(main, r, r.sponsored) {
             Ok(html) => out.push((format!("{}index.html", r.path), html.into_bytes())),
             Err(d) => {
@@ -226,6 +228,15 @@ pub(crate) fn render_with(
     })
 }
 
+/// How many `go/<id>/` pages a site gets.
+fn go_page_count(r: &Resolved) -> usize {
+    if r.go_pages {
+        r.redirects.len()
+    } else {
+        0
+    }
+}
+
 /// Loads, resolves and renders a single site without writing anything.
 pub fn render_site(dir: &Path, opts: &resolve::Options) -> Result<Rendered, Failure> {
     let (site, resolved) = prepare(dir, None, opts)?;
@@ -258,7 +269,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     Ok(Summary {
         creators: 1,
         rebuilt: 1,
-        pages: rendered.resolved.pages.len() + rendered.resolved.redirects.len(),
+        pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),
         files,
         images: rendered.resolved.images.len(),
         warnings: rendered.resolved.warnings,
@@ -325,32 +336,6 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
-/// What the agency-wide files need from one creator.
-#[derive(Debug, Clone, Default)]
-struct Fragment {
-    redirects: String,
-    sitemap_url: String,
-    style_hash: String,
-    analytics: Option<crate::analytics::Analytics>,
-}
-
-/// The per-build record that makes rebuilds incremental: for each creator,
-/// a key over everything its output depends on.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Cache {
-    version: String,
-    selection: String,
-    creators: BTreeMap<String, String>,
-}
-
-fn cache_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.biopage-cache.json"))
-}
-
 /// The key of a creator's output: the biopage version, the templates and
 /// CSS it is rendered with, and the resolved pages (which already reflect
 /// every input: files, agency defaults, --date, --base-url), plus the bytes
@@ -361,6 +346,7 @@ fn creator_key(rendered_by: &Renderer, site: &Site, resolved: &Resolved) -> Stri
     h.update(rendered_by.fingerprint.as_bytes());
     h.update(serde_json::to_vec(&resolved.pages).unwrap_or_default());
     h.update(serde_json::to_vec(&resolved.redirects).unwrap_or_default());
+    h.update([resolved.go_pages as u8]);
     for i in &resolved.images {
         h.update(i.out.as_bytes());
     }
@@ -377,12 +363,11 @@ fn creator_key(rendered_by: &Renderer, site: &Site, resolved: &Resolved) -> Stri
 
 enum Outcome {
     /// Resolved for the agency-wide files only (another shard renders it).
-    Elsewhere(Fragment),
+    Elsewhere(Entry),
     /// Unchanged since the last build: its output is kept.
-    Kept(Fragment, String),
+    Kept(Entry),
     Rebuilt {
-        fragment: Fragment,
-        key: String,
+        entry: Entry,
         pages: usize,
         files: usize,
         images: usize,
@@ -426,14 +411,15 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         (None, Some((i, n))) => format!("shard:{i}/{n}"),
         (None, None) => "all".into(),
     };
+    let context = incremental::context(dir, opts.resolve.base_url.as_deref());
+    let now = opts.resolve.now;
 
-    let previous: Option<Cache> = std::fs::read(cache_path(&opts.out))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .filter(|c: &Cache| {
-            c.version == env!("CARGO_PKG_VERSION") && c.selection == selection && opts.out.is_dir()
-        });
+    // The last build's record counts only for the same output and selection;
+    // its input keys only under the same context.
+    let previous: Option<Cache> =
+        incremental::read(&opts.out).filter(|c| c.selection == selection && opts.out.is_dir());
     let incremental = previous.is_some();
+    let same_context = previous.as_ref().is_some_and(|c| c.context == context);
     let staging = Staging::new(&opts.out)?;
     let renderers = Renderers::default();
     let progress = Reporter::new(opts.progress, work.len());
@@ -442,6 +428,25 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         .par_iter()
         .map(|(handle, cdir)| {
             let result = (|| {
+                let before = previous.as_ref().and_then(|c| c.creators.get(handle.as_str()));
+                // Unreadable folders fall through to loading, which says why.
+                let (input, stamps) = incremental::digest_dir(
+                    cdir,
+                    before.map(|e| e.files.as_slice()).unwrap_or_default(),
+                )
+                .unwrap_or_default();
+                if let Some(e) = before.filter(|e| same_context && e.holds(&input, now)) {
+                    let entry = Entry {
+                        files: stamps.clone(),
+                        ..e.clone()
+                    };
+                    if !selected(handle) {
+                        return Ok(Outcome::Elsewhere(entry));
+                    }
+                    if e.output.is_some() && opts.out.join(handle).is_dir() {
+                        return Ok(Outcome::Kept(entry));
+                    }
+                }
                 let (site, resolved) = prepare(cdir, Some(&agency), &opts.resolve)?;
                 if site.handle.value != *handle {
                     return Err(Diagnostics(vec![Diagnostic::error(format!(
@@ -453,20 +458,30 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                 }
                 let renderer = renderers.get(cdir, &site, &resolved)?;
                 let root = root_path(&resolved.base_url);
-                let fragment = Fragment {
-                    redirects: files::redirect_lines(&root, &resolved.redirects),
-                    sitemap_url: resolved.base_url.clone(),
-                    style_hash: renderer.style_hash.clone(),
-                    analytics: resolved.pages[0].analytics.clone(),
+                let (from, until) =
+                    incremental::window(&incremental::schedule_bounds(&site), now);
+                let mut entry = Entry {
+                    input,
+                    output: None,
+                    from,
+                    until,
+                    files: stamps,
+                    fragment: Fragment {
+                        redirects: files::redirect_lines(&root, &resolved.redirects),
+                        sitemap_url: resolved.base_url.clone(),
+                        style_hash: renderer.style_hash.clone(),
+                        analytics: resolved.pages[0].analytics.clone(),
+                    },
                 };
                 if !selected(handle) {
-                    return Ok(Outcome::Elsewhere(fragment));
+                    return Ok(Outcome::Elsewhere(entry));
                 }
                 let key = creator_key(&renderer, &site, &resolved);
-                if previous.as_ref().and_then(|c| c.creators.get(handle.as_str())) == Some(&key)
+                entry.output = Some(key);
+                if before.and_then(|e| e.output.as_ref()) == entry.output.as_ref()
                     && opts.out.join(handle).is_dir()
                 {
-                    return Ok(Outcome::Kept(fragment, key));
+                    return Ok(Outcome::Kept(entry));
                 }
                 let warnings = resolved.warnings.clone();
                 let rendered = render(cdir, &site, resolved, &renderer, false)?;
@@ -475,9 +490,8 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                     .map_err(|e| Diagnostics(vec![Diagnostic::error(format!("{e:#}"))]))?;
                 let files = rendered.files.len() + rendered.copies.len();
                 Ok(Outcome::Rebuilt {
-                    fragment,
-                    key,
-                    pages: rendered.resolved.pages.len() + rendered.resolved.redirects.len(),
+                    entry,
+                    pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),
                     files,
                     images: rendered.resolved.images.len(),
                     warnings,
@@ -495,11 +509,10 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     };
     let mut errors = Diagnostics::default();
     let mut cache = Cache {
-        version: env!("CARGO_PKG_VERSION").into(),
+        context,
         selection,
         creators: BTreeMap::new(),
     };
-    let mut fragments = Vec::new();
     let mut rebuilt = Vec::new();
     for (handle, result) in results {
         match result {
@@ -507,15 +520,15 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                 errors.extend(d.clone());
                 summary.failed.push((handle, d));
             }
-            Ok(Outcome::Elsewhere(f)) => fragments.push(f),
-            Ok(Outcome::Kept(f, key)) => {
+            Ok(Outcome::Elsewhere(entry)) => {
+                cache.creators.insert(handle, entry);
+            }
+            Ok(Outcome::Kept(entry)) => {
                 summary.creators += 1;
-                fragments.push(f);
-                cache.creators.insert(handle, key);
+                cache.creators.insert(handle, entry);
             }
             Ok(Outcome::Rebuilt {
-                fragment,
-                key,
+                entry,
                 pages,
                 files,
                 images,
@@ -527,8 +540,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                 summary.files += files;
                 summary.images += images;
                 summary.warnings.extend(warnings);
-                fragments.push(fragment);
-                cache.creators.insert(handle.clone(), key);
+                cache.creators.insert(handle.clone(), entry);
                 rebuilt.push(handle);
             }
         }
@@ -539,6 +551,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
 
     let mut root_files = Vec::new();
     if writes_root {
+        let fragments: Vec<&Fragment> = cache.creators.values().map(|e| &e.fragment).collect();
         root_files = agency_files(&agency, &fragments);
         for (rel, bytes) in &root_files {
             staging.write(rel, bytes)?;
@@ -547,12 +560,12 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     }
     if incremental {
         // Swap in only what changed; everything else stays where it is.
-        let keep: Vec<&String> = cache.creators.keys().collect();
         let stale: Vec<String> = previous
             .map(|p| {
                 p.creators
-                    .into_keys()
-                    .filter(|h| !keep.contains(&h))
+                    .into_iter()
+                    .filter(|(h, e)| e.output.is_some() && !cache.creators.contains_key(h))
+                    .map(|(h, _)| h)
                     .collect()
             })
             .unwrap_or_default();
@@ -562,9 +575,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     } else {
         staging.commit()?;
     }
-    let cache_json = serde_json::to_vec_pretty(&cache).unwrap_or_default();
-    std::fs::write(cache_path(&opts.out), cache_json)
-        .with_context(|| format!("cannot write {}", cache_path(&opts.out).display()))?;
+    incremental::write(&opts.out, &cache)?;
     summary.elapsed = started.elapsed();
     if !summary.failed.is_empty() {
         summary.warnings.extend(errors);
@@ -574,7 +585,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
 
 /// `_headers`, `_redirects`, `sitemap.xml` and `robots.txt` for the whole
 /// agency: hosts read them only at the root of what is published.
-fn agency_files(agency: &Settings, fragments: &[Fragment]) -> Vec<(String, Vec<u8>)> {
+fn agency_files(agency: &Settings, fragments: &[&Fragment]) -> Vec<(String, Vec<u8>)> {
     let mut hashes: Vec<String> = fragments.iter().map(|f| f.style_hash.clone()).collect();
     hashes.sort();
     hashes.dedup();

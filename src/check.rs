@@ -27,8 +27,19 @@ pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
         return check_agency(dir, opts);
     }
     let renderers = Renderers::default();
-    let (findings, _) = check_site(dir, None, opts, &renderers);
+    let (mut findings, rules) = check_site(dir, None, opts, &renderers);
+    if rules.pageless > REDIRECT_LIMIT {
+        findings.push(pageless_warning(rules.pageless, &dir.join("profile.toml")));
+    }
     Ok(findings)
+}
+
+/// Redirect rules a site contributes: all of them, and those that have no
+/// `go/<id>/` page to fall back on (`go_pages = false`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Rules {
+    all: usize,
+    pageless: usize,
 }
 
 /// One site: its errors, or its warnings plus the page-weight check; and the
@@ -38,13 +49,20 @@ fn check_site(
     agency: Option<&crate::model::Settings>,
     opts: &Options,
     renderers: &Renderers,
-) -> (Diagnostics, usize) {
+) -> (Diagnostics, Rules) {
     let (site, resolved) = match build::prepare(dir, agency, &opts.resolve) {
         Ok(x) => x,
-        Err(d) => return (d, 0),
+        Err(d) => return (d, Rules::default()),
     };
     let mut findings = resolved.warnings.clone();
-    let redirects = resolved.redirects.len();
+    let redirects = Rules {
+        all: resolved.redirects.len(),
+        pageless: if resolved.go_pages {
+            0
+        } else {
+            resolved.redirects.len()
+        },
+    };
     let renderer = match renderers.get(dir, &site, &resolved) {
         Ok(r) => r,
         Err(d) => {
@@ -174,27 +192,41 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
     };
     let creators = build::creators(dir)?;
     let renderers = Renderers::default();
-    let results: Vec<(Diagnostics, usize)> = creators
+    let results: Vec<(Diagnostics, Rules)> = creators
         .par_iter()
         .map(|(_, cdir)| check_site(cdir, Some(&agency), opts, &renderers))
         .collect();
     let mut findings = Diagnostics::default();
-    let mut rules = 0;
+    let mut rules = Rules::default();
     for (d, n) in results {
         findings.extend(d);
-        rules += n;
+        rules.all += n.all;
+        rules.pageless += n.pageless;
     }
-    if rules > REDIRECT_LIMIT {
+    if rules.pageless > REDIRECT_LIMIT {
+        findings.push(pageless_warning(rules.pageless, &dir.join("agency.toml")));
+    } else if rules.all > REDIRECT_LIMIT {
         findings.push(
             Diagnostic::warning(
                 "redirect-limit",
-                format!("the agency has {rules} short-link redirect rules; Cloudflare Pages reads at most {REDIRECT_LIMIT}"),
+                format!("the agency has {} short-link redirect rules; Cloudflare Pages reads at most {REDIRECT_LIMIT}", rules.all),
             )
             .at(Some(Loc::file_only(&dir.join("agency.toml"))))
             .help("the go/<id>/ pages still work everywhere; on Cloudflare Pages, split the agency into several projects (--shard) to keep real redirects"),
         );
     }
     Ok(findings)
+}
+
+/// Short links that exist only as `_redirects` lines break past the host's
+/// rule limit, so this warning says so louder than the one for go/ pages.
+fn pageless_warning(rules: usize, file: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        "redirect-limit",
+        format!("{rules} short links exist only as _redirects rules (go_pages = false); Cloudflare Pages reads at most {REDIRECT_LIMIT}, so the rest would not work there"),
+    )
+    .at(Some(Loc::file_only(file)))
+    .help("publish on a host without that limit (Netlify), build with go_pages = true so every short link also has its own page, or split the agency into projects with --shard")
 }
 
 /// One finding as JSON: severity, code, message, file, line, column, help.

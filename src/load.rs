@@ -23,6 +23,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "disclosure",
     "networks",
     "analytics",
+    "go_pages",
 ];
 const PROFILE_KEYS: &[&str] = &[
     "base_url",
@@ -32,6 +33,7 @@ const PROFILE_KEYS: &[&str] = &[
     "disclosure",
     "networks",
     "analytics",
+    "go_pages",
     "name",
     "handle",
     "bio",
@@ -404,6 +406,12 @@ impl<'a> Doc<'a> {
         }
     }
 
+    fn boolean_at(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<bool>> {
+        let span = get(t, key)?.span();
+        let b = self.boolean(t, key)?;
+        Some(At::new(b, self.loc(span)))
+    }
+
     fn number(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<f64>> {
         let v = get(t, key)?;
         let n = match v.get_ref() {
@@ -528,6 +536,7 @@ impl<'a> Doc<'a> {
             base_url: self.string(root, "base_url"),
             language: self.string(root, "language"),
             theme: self.string(root, "theme"),
+            go_pages: self.boolean_at(root, "go_pages"),
             ..Settings::default()
         };
         if let Some(v) = self.table(root, "tracking") {

@@ -36,6 +36,9 @@ pub struct Settings {
     pub disclosure: Option<At<String>>,
     pub networks: Vec<NetworkInput>,
     pub analytics: Option<AnalyticsInput>,
+    /// `go_pages = false`: short links only as `_redirects` lines, no
+    /// `go/<id>/` page per link (for hosts that honour `_redirects`).
+    pub go_pages: Option<At<bool>>,
 }
 
 /// `[analytics]`: one opt-in provider.

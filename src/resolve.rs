@@ -46,6 +46,9 @@ pub struct Resolved {
     pub pages: Vec<Page>,
     /// Short links of the main page's channel: `/go/<id>/` → tagged URL.
     pub redirects: Vec<Redirect>,
+    /// Whether each short link also gets a `go/<id>/` page (the default) or
+    /// only its `_redirects` line.
+    pub go_pages: bool,
     pub images: Vec<ImageCopy>,
     pub warnings: Diagnostics,
 }
@@ -1037,6 +1040,7 @@ pub fn resolve(
         name: site.name.value.clone(),
         pages,
         redirects,
+        go_pages: layer(&s.go_pages, agency.map(|a| &a.go_pages)).is_none_or(|g| g.value),
         images,
         warnings: ctx.warnings,
     })

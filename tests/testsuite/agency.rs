@@ -307,3 +307,129 @@ fn init_agency_builds() {
     assert_eq!(select_attr(&mei, "html", "lang"), vec!["zh-Hans"]);
     assert!(d.join("public/linh/index.html").is_file());
 }
+
+fn build_at(agency: &Path, out: &Path, date: &str) -> Run {
+    biopage(&[
+        "build",
+        agency.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        date,
+    ])
+}
+
+#[test]
+fn unchanged_creators_are_rerendered_only_when_a_schedule_boundary_passes() {
+    let tmp = agency(4);
+    let p = dir(&tmp).join("creators/c01/profile.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        format!("{text}\n[[links]]\nid = \"sale\"\ntitle = \"Sale\"\nurl = \"https://sale.example/\"\nends = 2026-12-01\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = build_at(&dir(&tmp), &out, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("c01/go/sale/index.html").is_file());
+    // a later day before the sale ends: nothing to do
+    let run = build_at(&dir(&tmp), &out, "2026-11-30");
+    assert!(
+        run.stderr.contains("(0 rendered, 4 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    // the sale has ended: that creator, and only it, changes
+    let run = build_at(&dir(&tmp), &out, "2026-12-02");
+    assert!(
+        run.stderr.contains("(1 rendered, 3 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("c01/go/sale").exists());
+    let clean = tmp.path().join("clean");
+    assert_eq!(build_at(&dir(&tmp), &clean, "2026-12-02").code, 0);
+    assert_eq!(tree(&out), tree(&clean));
+    // and going back in time brings it back
+    let run = build_at(&dir(&tmp), &out, "2026-11-25");
+    assert!(
+        run.stderr.contains("(1 rendered, 3 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.join("c01/go/sale/index.html").is_file());
+}
+
+#[test]
+fn an_edit_that_changes_no_output_renders_nothing() {
+    let tmp = agency(3);
+    let out = tmp.path().join("out");
+    assert_eq!(build_at(&dir(&tmp), &out, "2026-11-24").code, 0);
+    let p = dir(&tmp).join("creators/c02/products.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        format!("# a comment changes the bytes, not the page\n{text}"),
+    )
+    .unwrap();
+    // a file an editor leaves behind is not an input
+    std::fs::write(dir(&tmp).join("creators/c01/.profile.toml.swp"), "x").unwrap();
+    let run = build_at(&dir(&tmp), &out, "2026-11-24");
+    assert!(
+        run.stderr.contains("(0 rendered, 3 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    // a real edit renders that creator, and only it
+    std::fs::write(&p, text.replace("title = \"P2\"", "title = \"P2 new\"")).unwrap();
+    let run = build_at(&dir(&tmp), &out, "2026-11-24");
+    assert!(
+        run.stderr.contains("(1 rendered, 2 unchanged)"),
+        "{}",
+        run.stderr
+    );
+    let clean = tmp.path().join("clean");
+    assert_eq!(build_at(&dir(&tmp), &clean, "2026-11-24").code, 0);
+    assert_eq!(tree(&out), tree(&clean));
+}
+
+#[test]
+fn go_pages_false_writes_short_links_only_as_redirect_rules() {
+    let tmp = agency(3);
+    let a = dir(&tmp).join("agency.toml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, format!("go_pages = false\n{text}")).unwrap();
+    // one creator wants its pages back
+    let p = dir(&tmp).join("creators/c01/profile.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, format!("go_pages = true\n{text}")).unwrap();
+    let out = tmp.path().join("out");
+    let run = build_at(&dir(&tmp), &out, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!out.join("c00/go").exists());
+    assert!(!out.join("c02/go").exists());
+    assert!(out.join("c01/go/l/index.html").is_file());
+    let redirects = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    for h in ["c00", "c01", "c02"] {
+        assert!(
+            redirects.contains(&format!("/{h}/go/l/ https://l.example/")),
+            "{redirects}"
+        );
+    }
+    // the index still links to its destinations directly
+    let index = std::fs::read_to_string(out.join("c00/index.html")).unwrap();
+    assert!(index.contains("https://l.example/0"), "{index}");
+}
+
+#[test]
+fn go_pages_must_be_a_boolean() {
+    let tmp = agency(1);
+    let a = dir(&tmp).join("agency.toml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, format!("go_pages = \"no\"\n{text}")).unwrap();
+    let run = build_at(&dir(&tmp), &tmp.path().join("out"), "2026-11-24");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("agency.toml:1:12"), "{}", run.stderr);
+    assert!(run.stderr.contains("true or false"), "{}", run.stderr);
+}
