@@ -283,7 +283,7 @@ pub fn resolve(profile: &StyleInput, agency: Option<&StyleInput>) -> (Style, Dia
         Background::Theme => {}
         Background::Plain => light.push_str("--page:var(--bg);"),
         Background::Gradient => light.push_str(&format!(
-            "--page:linear-gradient(180deg,color-mix(in srgb,var(--accent) {}%,var(--bg)) 0,var(--bg) 420px) var(--bg);",
+            "--page:linear-gradient(180deg,color-mix(in srgb,var(--accent) {}%,var(--bg)) 0,var(--bg) 420px) no-repeat var(--bg);",
             (GRADIENT_TINT * 100.0).round()
         )),
     }
