@@ -425,6 +425,28 @@ mod tests {
     }
 
     #[test]
+    fn every_language_has_every_string_and_overrides_apply() {
+        for lang in [Lang::En, Lang::Vi, Lang::ZhHans, Lang::ZhHant] {
+            let t = strings(lang);
+            let json = serde_json::to_value(&t).unwrap();
+            let obj = json.as_object().unwrap();
+            assert_eq!(obj.len(), STRING_KEYS.len());
+            for key in STRING_KEYS {
+                let v = obj[*key].as_str().unwrap();
+                assert!(!v.trim().is_empty(), "{lang:?} {key}");
+            }
+        }
+        let mut t = strings(Lang::Vi);
+        assert!(t.set("copied", "Xong!"));
+        assert_eq!(t.copied, "Xong!");
+        assert!(!t.set("copyed", "x"));
+        assert_eq!(
+            strings(Lang::ZhHant).sensitive_item,
+            "僅限成年人（18+）。我已年滿 18 歲：顯示"
+        );
+    }
+
+    #[test]
     fn language_tags() {
         assert_eq!(Lang::parse("vi"), Some(Lang::Vi));
         assert_eq!(Lang::parse("vi-VN"), Some(Lang::Vi));

@@ -742,7 +742,7 @@ pub fn resolve(
         strings.set(key, &value.value);
     }
     // The profile's own wording beats the agency's, whichever table holds it.
-    let profile_disclosure_string = s.strings.iter().find(|(k, _)| k == "disclosure").is_some();
+    let profile_disclosure_string = s.strings.iter().any(|(k, _)| k == "disclosure");
     let disclosure = match (&s.disclosure, profile_disclosure_string) {
         (Some(d), _) => d.value.clone(),
         (None, true) => strings.disclosure.clone(),

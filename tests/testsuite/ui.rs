@@ -478,3 +478,36 @@ fn coupons_and_analytics_share_one_inline_script() {
         assert_eq!(select_attr(&html, "script[src]", "src").len(), 1);
     }
 }
+
+#[test]
+fn the_profiles_disclosure_wording_beats_the_agencys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("agency");
+    let c = dir.join("creators").join("ann");
+    std::fs::create_dir_all(&c).unwrap();
+    std::fs::write(
+        dir.join("agency.toml"),
+        "base_url = \"https://bio.example/{handle}/\"\n[disclosure]\ntext = \"Agency wording\"\n[strings]\nsponsored = \"Sponsored\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("profile.toml"),
+        "name = \"Ann\"\nhandle = \"ann\"\n[strings]\ndisclosure = \"Ann's own wording\"\n[[links]]\ntitle = \"S\"\nurl = \"https://s.example/\"\nsponsored = true\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let run = biopage(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-11-24",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("ann/index.html")).unwrap();
+    assert_eq!(
+        texts(&html, "p.disclosure"),
+        vec!["Sponsored Ann's own wording"]
+    );
+}
