@@ -1,7 +1,10 @@
 //! Opt-in, privacy-first analytics: one provider's script, a tiny inline
 //! script that reports clicks on outbound links (`a[data-id]`) as events with
 //! the link's id, and the exact Content-Security-Policy sources that allow
-//! them. Without `[analytics]` a page loads no script at all.
+//! them. Without `[analytics]` a page loads no provider script at all.
+//!
+//! A page has at most one inline script ([`page_script`]): the click
+//! reporter, the coupon copier, or both in one, allowed by its hash.
 //!
 //! Pure: the configuration goes in, the tags and policy sources come out.
 
@@ -20,10 +23,11 @@ pub struct Analytics {
     /// The provider's script: `src` and its other attributes.
     pub src: String,
     pub attrs: Vec<(String, String)>,
-    /// The inline click reporter (and, for GA4, gtag's setup).
+    /// The provider's part of the inline script: it defines `R(id, url)`,
+    /// which reports a click (and, for GA4, sets gtag up).
     pub inline: String,
-    /// `'sha256-…'` of `inline`.
-    pub inline_hash: String,
+    /// Where the provider's script may load from (inline scripts are allowed
+    /// separately, by their hash).
     pub script_src: Vec<String>,
     pub connect_src: Vec<String>,
     pub img_src: Vec<String>,
@@ -203,32 +207,63 @@ pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diag
         // a self-hosted (proxied) script reports to the same site
         connect = vec!["'self'".into()];
     }
-    // One listener for every outbound link: the id comes from data-id, so no
-    // template needs to know about the provider.
-    let inline = format!(
-        "(function(){{var R;{call};document.addEventListener(\"click\",function(e){{var a=e.target.closest&&e.target.closest(\"a[data-id]\");a&&R(a.getAttribute(\"data-id\"),a.href)}},!0)}})()"
-    );
-    let inline_hash = format!(
-        "'sha256-{}'",
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(inline.as_bytes()))
-    );
-    let mut script_src = vec![script_origin, inline_hash.clone()];
-    script_src.dedup();
     Ok(Analytics {
         provider,
         src,
         attrs,
-        inline,
-        inline_hash,
-        script_src,
+        inline: call,
+        script_src: vec![script_origin],
         connect_src: connect,
         img_src: img,
     })
 }
 
+/// `'sha256-…'` of an inline script or style, as CSP wants it.
+pub fn csp_hash(source: &str) -> String {
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(source.as_bytes()))
+    )
+}
+
+/// The page's one inline script, if it needs one: the analytics click
+/// reporter, the coupon copier, or both sharing one listener (a page may run
+/// only one inline script, and it must stay under 1 KB).
+///
+/// The copier makes a tap on a coupon's `<code>` copy it and fills the
+/// status element after it with the code's `data-copied` text (the localised
+/// "Copied", so the script itself never changes with the language). Without
+/// the script, CSS `user-select: all` still selects the code on one tap.
+pub fn page_script(analytics: Option<&Analytics>, coupons: bool) -> Option<String> {
+    if analytics.is_none() && !coupons {
+        return None;
+    }
+    let mut body = String::new();
+    if analytics.is_some() {
+        // One listener for every outbound link: the id comes from data-id,
+        // so no template needs to know about the provider.
+        body.push_str("var a=t.closest(\"a[data-id]\");a&&R(a.getAttribute(\"data-id\"),a.href);");
+    }
+    if coupons {
+        body.push_str("var c=t.closest(\".coupon code\"),n=navigator.clipboard;c&&n&&n.writeText(c.textContent).then(function(){c.nextElementSibling.textContent=c.getAttribute(\"data-copied\")});");
+    }
+    let setup = analytics
+        .map(|a| format!("var R;{};", a.inline))
+        .unwrap_or_default();
+    Some(format!(
+        "(function(){{{setup}document.addEventListener(\"click\",function(e){{var t=e.target;if(t.closest){{{body}}}}},!0)}})()"
+    ))
+}
+
 /// The Content-Security-Policy of a page: strict by default, with exactly
-/// the analytics provider's sources when there is one.
-pub fn csp(style_hashes: &[String], analytics: &[&Analytics], frame_ancestors: bool) -> String {
+/// the analytics provider's sources when there is one, and exactly the
+/// page's inline script (`script_hashes`) when it has one.
+pub fn csp(
+    style_hashes: &[String],
+    script_hashes: &[String],
+    analytics: &[&Analytics],
+    frame_ancestors: bool,
+) -> String {
     let mut img = vec!["'self'".to_string()];
     let mut connect = vec!["'self'".to_string()];
     let mut script: Vec<String> = Vec::new();
@@ -237,6 +272,7 @@ pub fn csp(style_hashes: &[String], analytics: &[&Analytics], frame_ancestors: b
         connect.extend(a.connect_src.iter().cloned());
         script.extend(a.script_src.iter().cloned());
     }
+    script.extend(script_hashes.iter().cloned());
     for v in [&mut img, &mut connect, &mut script] {
         let mut seen = Vec::new();
         v.retain(|x| {
@@ -285,12 +321,11 @@ mod tests {
             a.attrs,
             vec![("data-domain".to_string(), "linh.example".to_string())]
         );
-        assert_eq!(
-            a.script_src,
-            vec!["https://plausible.io".to_string(), a.inline_hash.clone()]
-        );
-        assert!(a.inline.contains("a[data-id]") && a.inline.contains("Outbound Link"));
-        assert!(a.inline.len() < 1024);
+        assert_eq!(a.script_src, vec!["https://plausible.io".to_string()]);
+        let script = page_script(Some(&a), false).unwrap();
+        assert!(script.contains("a[data-id]") && script.contains("Outbound Link"));
+        assert!(!script.contains("coupon"));
+        assert!(script.len() < 1024);
     }
 
     #[test]
@@ -301,20 +336,34 @@ mod tests {
             ("ga4", Some("G-ABC123")),
         ] {
             let a = resolve(&input(p, id), "https://linh.example/").unwrap();
-            assert!(a.inline.len() < 1024, "{p}");
+            // with the coupon copier too, the one inline script stays small
+            let script = page_script(Some(&a), true).unwrap();
+            assert!(script.len() < 1024, "{p}: {} bytes", script.len());
+            assert!(script.contains("a[data-id]") && script.contains(".coupon code"));
             assert!(
                 !a.script_src
                     .iter()
                     .any(|s| s == "*" || s.contains("unsafe")),
                 "{p}"
             );
-            assert!(a.script_src.contains(&a.inline_hash));
         }
         let g = resolve(&input("goatcounter", Some("linh")), "https://x/").unwrap();
         assert_eq!(
             g.connect_src,
             vec!["https://linh.goatcounter.com".to_string()]
         );
+    }
+
+    #[test]
+    fn coupons_alone_get_only_the_copier() {
+        assert_eq!(page_script(None, false), None);
+        let s = page_script(None, true).unwrap();
+        assert!(s.contains(".coupon code") && s.contains("data-copied"));
+        assert!(!s.contains("data-id") && !s.contains("var R"));
+        assert!(s.len() < 512, "{}", s.len());
+        let c = csp(&[], &[csp_hash(&s)], &[], false);
+        assert!(c.contains(&format!("script-src {}", csp_hash(&s))));
+        assert!(!c.contains("https:"));
     }
 
     #[test]
@@ -352,15 +401,18 @@ mod tests {
 
     #[test]
     fn csp_without_analytics_allows_no_script() {
-        let c = csp(&["'sha256-x'".into()], &[], true);
+        let c = csp(&["'sha256-x'".into()], &[], &[], true);
         assert!(!c.contains("script-src"));
         assert!(c.contains("default-src 'none'") && c.ends_with("frame-ancestors 'none'"));
         let a = resolve(&input("plausible", None), "https://linh.example/").unwrap();
-        let c = csp(&["'sha256-x'".into()], &[&a], false);
-        assert!(c.contains(&format!(
-            "script-src https://plausible.io {}",
-            a.inline_hash
-        )));
+        let hash = csp_hash(&page_script(Some(&a), false).unwrap());
+        let c = csp(
+            &["'sha256-x'".into()],
+            std::slice::from_ref(&hash),
+            &[&a],
+            false,
+        );
+        assert!(c.contains(&format!("script-src https://plausible.io {hash}")));
         assert!(c.contains("connect-src 'self' https://plausible.io"));
     }
 }

@@ -185,7 +185,8 @@ pub(crate) fn render_with(
             "_headers".into(),
             files::headers(
                 &root,
-                std::slice::from_ref(&renderer.style_hash),
+                &[renderer.page_style_hash(main)],
+                &main.script_hash.iter().cloned().collect::<Vec<_>>(),
                 &main.analytics.iter().collect::<Vec<_>>(),
             )
             .into_bytes(),
@@ -469,7 +470,8 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                     fragment: Fragment {
                         redirects: files::redirect_lines(&root, &resolved.redirects),
                         sitemap_url: resolved.base_url.clone(),
-                        style_hash: renderer.style_hash.clone(),
+                        style_hash: renderer.page_style_hash(&resolved.pages[0]),
+                        script_hash: resolved.pages[0].script_hash.clone(),
                         analytics: resolved.pages[0].analytics.clone(),
                     },
                 };
@@ -589,6 +591,12 @@ fn agency_files(agency: &Settings, fragments: &[&Fragment]) -> Vec<(String, Vec<
     let mut hashes: Vec<String> = fragments.iter().map(|f| f.style_hash.clone()).collect();
     hashes.sort();
     hashes.dedup();
+    let mut scripts: Vec<String> = fragments
+        .iter()
+        .filter_map(|f| f.script_hash.clone())
+        .collect();
+    scripts.sort();
+    scripts.dedup();
     let mut redirects =
         String::from("# biopage short links: /<handle>/go/<id>/ -> tagged destination\n");
     for f in fragments {
@@ -605,7 +613,7 @@ fn agency_files(agency: &Settings, fragments: &[&Fragment]) -> Vec<(String, Vec<
         // one policy for every creator: the union of their analytics providers
         (
             "_headers".to_string(),
-            files::security_headers("/", &hashes, &analytics).into_bytes(),
+            files::security_headers("/", &hashes, &scripts, &analytics).into_bytes(),
         ),
         ("_redirects".to_string(), redirects.into_bytes()),
     ];

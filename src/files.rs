@@ -7,16 +7,26 @@ use crate::resolve::{Redirect, Resolved};
 /// `_headers` for Netlify and Cloudflare Pages: a strict policy that allows
 /// exactly the page's own inline style and its own images, and nothing else;
 /// fingerprinted assets are cached for a year.
-pub fn headers(root: &str, style_hashes: &[String], analytics: &[&Analytics]) -> String {
+pub fn headers(
+    root: &str,
+    style_hashes: &[String],
+    script_hashes: &[String],
+    analytics: &[&Analytics],
+) -> String {
     format!(
         "{}{root}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n",
-        security_headers(root, style_hashes, analytics)
+        security_headers(root, style_hashes, script_hashes, analytics)
     )
 }
 
 /// The security headers alone (agencies: one rule for every creator).
-pub fn security_headers(root: &str, style_hashes: &[String], analytics: &[&Analytics]) -> String {
-    let policy = crate::analytics::csp(style_hashes, analytics, true);
+pub fn security_headers(
+    root: &str,
+    style_hashes: &[String],
+    script_hashes: &[String],
+    analytics: &[&Analytics],
+) -> String {
+    let policy = crate::analytics::csp(style_hashes, script_hashes, analytics, true);
     format!(
         "{root}*\n  Content-Security-Policy: {policy}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), browsing-topics=()\n"
     )

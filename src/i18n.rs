@@ -85,31 +85,76 @@ impl Lang {
     }
 }
 
-/// The UI strings of a page. Templates read them as `t.<key>`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Strings {
-    pub links: &'static str,
-    pub products: &'static str,
-    pub socials: &'static str,
-    pub sponsored: &'static str,
-    pub disclosure: &'static str,
-    pub coupon: &'static str,
-    pub coupon_hint: &'static str,
-    pub review: &'static str,
-    pub buy: &'static str,
-    pub was: &'static str,
-    pub redirecting: &'static str,
-    pub continue_to: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_body: &'static str,
-    pub back_home: &'static str,
-    pub skip_to_links: &'static str,
-    pub made_with: &'static str,
+/// Declares the UI strings once: the page's [`Strings`] (owned, so
+/// `[strings]` in profile.toml can override any of them), the built-in
+/// per-language tables, and the list of keys `[strings]` accepts.
+macro_rules! ui_strings {
+    ($($key:ident),* $(,)?) => {
+        /// The UI strings of a page. Templates read them as `t.<key>`.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        pub struct Strings {
+            $(pub $key: String,)*
+        }
+
+        struct Table {
+            $($key: &'static str,)*
+        }
+
+        /// The keys of `[strings]`, in declaration order.
+        pub const STRING_KEYS: &[&str] = &[$(stringify!($key)),*];
+
+        impl Strings {
+            fn from_table(t: &Table) -> Strings {
+                Strings {
+                    $($key: t.$key.to_string(),)*
+                }
+            }
+
+            /// Replaces one string; `false` if `key` is not a UI string.
+            pub fn set(&mut self, key: &str, value: &str) -> bool {
+                match key {
+                    $(stringify!($key) => {
+                        self.$key = value.to_string();
+                        true
+                    })*
+                    _ => false,
+                }
+            }
+        }
+    };
 }
 
+ui_strings! {
+    links,
+    products,
+    socials,
+    sponsored,
+    disclosure,
+    coupon,
+    coupon_hint,
+    copied,
+    review,
+    buy,
+    was,
+    redirecting,
+    continue_to,
+    not_found_title,
+    not_found_body,
+    back_home,
+    skip_to_links,
+    made_with,
+    sensitive_page,
+    sensitive_item,
+}
+
+/// The built-in strings of a language.
 pub fn strings(lang: Lang) -> Strings {
+    Strings::from_table(table(lang))
+}
+
+fn table(lang: Lang) -> &'static Table {
     match lang {
-        Lang::En => Strings {
+        Lang::En => &Table {
             links: "Links",
             products: "Products I recommend",
             socials: "Follow me",
@@ -117,6 +162,7 @@ pub fn strings(lang: Lang) -> Strings {
             disclosure: "Some links on this page are affiliate or sponsored links: I may earn a commission when you buy, at no extra cost to you.",
             coupon: "Code",
             coupon_hint: "Tap the code to select it, then copy",
+            copied: "Copied",
             review: "My review",
             buy: "Buy",
             was: "Was",
@@ -127,8 +173,10 @@ pub fn strings(lang: Lang) -> Strings {
             back_home: "Back to the main page",
             skip_to_links: "Skip to links",
             made_with: "Made with biopage",
+            sensitive_page: "The links on this page are for adults (18+). I am 18 or older: show them",
+            sensitive_item: "For adults (18+). I am 18 or older: show it",
         },
-        Lang::Vi => Strings {
+        Lang::Vi => &Table {
             links: "Liên kết",
             products: "Sản phẩm mình tin dùng",
             socials: "Theo dõi mình",
@@ -136,6 +184,7 @@ pub fn strings(lang: Lang) -> Strings {
             disclosure: "Một số liên kết trên trang này là liên kết quảng cáo hoặc tiếp thị liên kết: mình có thể nhận hoa hồng khi bạn mua hàng, giá bạn trả không thay đổi.",
             coupon: "Mã",
             coupon_hint: "Chạm vào mã để chọn rồi sao chép",
+            copied: "Đã sao chép",
             review: "Xem review",
             buy: "Mua ngay",
             was: "Giá gốc",
@@ -146,8 +195,10 @@ pub fn strings(lang: Lang) -> Strings {
             back_home: "Về trang chính",
             skip_to_links: "Chuyển đến liên kết",
             made_with: "Tạo bằng biopage",
+            sensitive_page: "Các liên kết trên trang này dành cho người từ 18 tuổi. Mình đã đủ 18 tuổi: hiện ra",
+            sensitive_item: "Dành cho người từ 18 tuổi. Mình đã đủ 18 tuổi: hiện ra",
         },
-        Lang::ZhHans => Strings {
+        Lang::ZhHans => &Table {
             links: "链接",
             products: "好物推荐",
             socials: "关注我",
@@ -155,6 +206,7 @@ pub fn strings(lang: Lang) -> Strings {
             disclosure: "本页部分链接为广告或推广链接：通过这些链接购买，我可能获得佣金，你支付的价格不变。",
             coupon: "优惠码",
             coupon_hint: "点按优惠码即可选中并复制",
+            copied: "已复制",
             review: "看测评",
             buy: "去购买",
             was: "原价",
@@ -165,8 +217,10 @@ pub fn strings(lang: Lang) -> Strings {
             back_home: "返回主页",
             skip_to_links: "跳到链接",
             made_with: "由 biopage 生成",
+            sensitive_page: "本页链接仅限成年人（18+）。我已年满 18 岁：显示",
+            sensitive_item: "仅限成年人（18+）。我已年满 18 岁：显示",
         },
-        Lang::ZhHant => Strings {
+        Lang::ZhHant => &Table {
             links: "連結",
             products: "好物推薦",
             socials: "追蹤我",
@@ -174,6 +228,7 @@ pub fn strings(lang: Lang) -> Strings {
             disclosure: "本頁部分連結為廣告或推廣連結：透過這些連結購買，我可能獲得佣金，你支付的價格不變。",
             coupon: "優惠碼",
             coupon_hint: "點按優惠碼即可選取並複製",
+            copied: "已複製",
             review: "看評測",
             buy: "去購買",
             was: "原價",
@@ -184,6 +239,8 @@ pub fn strings(lang: Lang) -> Strings {
             back_home: "返回主頁",
             skip_to_links: "跳到連結",
             made_with: "由 biopage 產生",
+            sensitive_page: "本頁連結僅限成年人（18+）。我已年滿 18 歲：顯示",
+            sensitive_item: "僅限成年人（18+）。我已年滿 18 歲：顯示",
         },
     }
 }
@@ -365,6 +422,28 @@ mod tests {
         assert_eq!(c.to_minor(-1.0), None);
         assert_eq!(c.to_minor(f64::NAN), None);
         assert_eq!(c.to_minor(1e300), None);
+    }
+
+    #[test]
+    fn every_language_has_every_string_and_overrides_apply() {
+        for lang in [Lang::En, Lang::Vi, Lang::ZhHans, Lang::ZhHant] {
+            let t = strings(lang);
+            let json = serde_json::to_value(&t).unwrap();
+            let obj = json.as_object().unwrap();
+            assert_eq!(obj.len(), STRING_KEYS.len());
+            for key in STRING_KEYS {
+                let v = obj[*key].as_str().unwrap();
+                assert!(!v.trim().is_empty(), "{lang:?} {key}");
+            }
+        }
+        let mut t = strings(Lang::Vi);
+        assert!(t.set("copied", "Xong!"));
+        assert_eq!(t.copied, "Xong!");
+        assert!(!t.set("copyed", "x"));
+        assert_eq!(
+            strings(Lang::ZhHant).sensitive_item,
+            "僅限成年人（18+）。我已年滿 18 歲：顯示"
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct Fragment {
     pub redirects: String,
     pub sitemap_url: String,
     pub style_hash: String,
+    pub script_hash: Option<String>,
     pub analytics: Option<Analytics>,
 }
 

@@ -24,6 +24,7 @@ pub mod qr;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod style;
 pub mod themes;
 pub mod tracking;
 pub mod watch;

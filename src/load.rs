@@ -24,6 +24,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "networks",
     "analytics",
     "go_pages",
+    "style",
+    "strings",
 ];
 const PROFILE_KEYS: &[&str] = &[
     "base_url",
@@ -34,12 +36,15 @@ const PROFILE_KEYS: &[&str] = &[
     "networks",
     "analytics",
     "go_pages",
+    "style",
+    "strings",
     "name",
     "handle",
     "bio",
     "avatar",
     "socials",
     "links",
+    "sensitive",
 ];
 const TRACKING_KEYS: &[&str] = &[
     "utm_source",
@@ -52,6 +57,7 @@ const TRACKING_KEYS: &[&str] = &[
     "default_channel",
 ];
 const DISCLOSURE_KEYS: &[&str] = &["text"];
+const STYLE_KEYS: &[&str] = &["accent", "accent_dark", "buttons", "background"];
 const ANALYTICS_KEYS: &[&str] = &["provider", "id", "domain", "script", "endpoint"];
 const NETWORK_KEYS: &[&str] = &[
     "tag",
@@ -76,6 +82,7 @@ const LINK_KEYS: &[&str] = &[
     "starts",
     "ends",
     "enabled",
+    "sensitive",
 ];
 const PRODUCT_KEYS: &[&str] = &[
     "id",
@@ -89,6 +96,7 @@ const PRODUCT_KEYS: &[&str] = &[
     "starts",
     "ends",
     "enabled",
+    "sensitive",
     "image",
     "image_alt",
     "price",
@@ -568,6 +576,39 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        if let Some(v) = self.table(root, "style") {
+            let t = as_table(v);
+            self.unknown_keys(t, STYLE_KEYS, "[style]");
+            s.style = StyleInput {
+                accent: self.string(t, "accent"),
+                accent_dark: self.string(t, "accent_dark"),
+                buttons: self.string(t, "buttons"),
+                background: self.string(t, "background"),
+            };
+        }
+        if let Some(v) = self.table(root, "strings") {
+            let t = as_table(v);
+            self.unknown_keys(t, crate::i18n::STRING_KEYS, "[strings]");
+            for key in crate::i18n::STRING_KEYS {
+                if let Some(val) = self.string(t, key) {
+                    if val.value.trim().is_empty() {
+                        let span = get(t, key).map(|v| v.span()).unwrap_or(0..0);
+                        let help = if *key == "disclosure" {
+                            "write the wording you want; to show no disclosure at all, use [disclosure] text = \"\"".to_string()
+                        } else {
+                            format!("write a text for `{key}`, or remove the line to keep the built-in one")
+                        };
+                        self.err(
+                            span,
+                            format!("`{key}` in [strings] must not be empty"),
+                            help,
+                        );
+                        continue;
+                    }
+                    s.strings.push((key.to_string(), val));
+                }
+            }
+        }
         if let Some(v) = self.table(root, "networks") {
             for (name, nv) in as_table(v).iter() {
                 let name_s = name.get_ref().to_string();
@@ -627,6 +668,7 @@ impl<'a> Doc<'a> {
             socials: Vec::new(),
             links: Vec::new(),
             products: Vec::new(),
+            sensitive: false,
             templates_dir: None,
             static_dir: None,
         };
@@ -642,6 +684,7 @@ impl<'a> Doc<'a> {
             self.check_handle(h);
         }
         let bio = self.string(root, "bio");
+        let sensitive = self.boolean(root, "sensitive").unwrap_or(false);
         let avatar = self.string(root, "avatar").and_then(|p| self.image(&p));
         let mut socials = Vec::new();
         for (i, v) in self.tables(root, "socials").into_iter().enumerate() {
@@ -673,6 +716,7 @@ impl<'a> Doc<'a> {
             avatar,
             socials,
             links,
+            sensitive,
             ..empty
         }
     }
@@ -772,6 +816,7 @@ impl<'a> Doc<'a> {
             starts: self.datetime(t, "starts", false),
             ends: self.datetime(t, "ends", true),
             enabled: self.boolean(t, "enabled").unwrap_or(true),
+            sensitive: self.boolean(t, "sensitive").unwrap_or(false),
             image,
             image_alt: self.string(t, "image_alt"),
             price: self.number(t, "price"),

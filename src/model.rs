@@ -39,6 +39,20 @@ pub struct Settings {
     /// `go_pages = false`: short links only as `_redirects` lines, no
     /// `go/<id>/` page per link (for hosts that honour `_redirects`).
     pub go_pages: Option<At<bool>>,
+    pub style: StyleInput,
+    /// `[strings]`: UI string overrides (keys already checked), in file order.
+    pub strings: Vec<(String, At<String>)>,
+}
+
+/// `[style]`: the few look-and-feel choices a creator makes without
+/// touching templates. Checked and turned into CSS by `style`.
+#[derive(Debug, Clone, Default)]
+pub struct StyleInput {
+    pub accent: Option<At<String>>,
+    /// The accent in dark mode; derived from `accent` when absent.
+    pub accent_dark: Option<At<String>>,
+    pub buttons: Option<At<String>>,
+    pub background: Option<At<String>>,
 }
 
 /// `[analytics]`: one opt-in provider.
@@ -141,6 +155,8 @@ pub struct Item {
     pub starts: Option<At<Instant>>,
     pub ends: Option<At<Instant>>,
     pub enabled: bool,
+    /// Behind an age confirmation (`sensitive = true`).
+    pub sensitive: bool,
     // products only
     pub image: Option<ImageInput>,
     pub image_alt: Option<At<String>>,
@@ -172,6 +188,9 @@ pub struct Site {
     pub socials: Vec<Social>,
     pub links: Vec<Item>,
     pub products: Vec<Item>,
+    /// `sensitive = true`: the page's links and products are behind an age
+    /// confirmation.
+    pub sensitive: bool,
     /// `templates/` of the site, when present: overrides of theme templates.
     pub templates_dir: Option<PathBuf>,
     /// `static/`, copied verbatim to the output root.

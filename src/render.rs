@@ -11,7 +11,6 @@
 use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::resolve::{Page, Redirect};
 use crate::themes::{Theme, PARTIALS};
-use base64::Engine as _;
 use serde::Serialize;
 use sha2::Digest;
 use std::path::Path;
@@ -21,7 +20,7 @@ pub struct Renderer {
     tera: Tera,
     /// The theme's CSS, minified once per build.
     pub css: String,
-    /// `'sha256-…'` of the inline `<style>`, for the Content-Security-Policy.
+    /// `'sha256-…'` of the theme's stylesheet alone (pages without `[style]`).
     pub style_hash: String,
     /// A hash of every template and the CSS: part of the incremental-build key.
     pub fingerprint: String,
@@ -84,10 +83,7 @@ impl Renderer {
             return Err(diags);
         }
         let css = minify_css(&theme.css);
-        let style_hash = format!(
-            "'sha256-{}'",
-            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()))
-        );
+        let style_hash = crate::analytics::csp_hash(&css);
         let mut h = sha2::Sha256::new();
         for (name, src, _) in &all {
             h.update(name.as_bytes());
@@ -105,23 +101,46 @@ impl Renderer {
         })
     }
 
+    /// A page's stylesheet: the theme's, then its `[style]` rule, which
+    /// overrides the theme's custom properties by coming later.
+    pub fn page_css(&self, page: &Page) -> String {
+        format!("{}{}", self.css, page.style_css)
+    }
+
+    /// `'sha256-…'` of [`Renderer::page_css`]: every page of a creator
+    /// (channel pages, 404) ships exactly these bytes.
+    pub fn page_style_hash(&self, page: &Page) -> String {
+        if page.style_css.is_empty() {
+            self.style_hash.clone()
+        } else {
+            crate::analytics::csp_hash(&self.page_css(page))
+        }
+    }
+
     /// The policy for `<meta http-equiv>`: `frame-ancestors` is not allowed
     /// there, so it lives only in `_headers`. `connect-src 'self'` lets
     /// crawlers' in-page checks (Lighthouse fetches robots.txt) reach the
-    /// site itself; the page runs no script that could use it.
-    pub fn csp_meta(&self, page: Option<&Page>) -> String {
+    /// site itself; the page runs no script but its own inline one.
+    fn csp_meta(&self, style_hash: &str, page: Option<&Page>) -> String {
         let analytics: Vec<&crate::analytics::Analytics> = page
             .and_then(|p| p.analytics.as_ref())
             .into_iter()
             .collect();
-        crate::analytics::csp(std::slice::from_ref(&self.style_hash), &analytics, false)
+        let scripts: Vec<String> = page
+            .and_then(|p| p.script_hash.clone())
+            .into_iter()
+            .collect();
+        crate::analytics::csp(&[style_hash.to_string()], &scripts, &analytics, false)
     }
 
     fn context(&self, page: &Page) -> Context {
         let mut ctx = Context::new();
         ctx.insert("page", page);
-        ctx.insert("css", &self.css);
-        ctx.insert("csp_meta", &self.csp_meta(Some(page)));
+        ctx.insert("css", &self.page_css(page));
+        ctx.insert(
+            "csp_meta",
+            &self.csp_meta(&self.page_style_hash(page), Some(page)),
+        );
         ctx.insert("generator", GENERATOR);
         ctx.insert("root", &root_path(&page.base_url));
         ctx
@@ -191,8 +210,11 @@ impl Renderer {
                 t: &page.t,
             },
         );
-        ctx.insert("css", &self.css);
-        ctx.insert("csp_meta", &self.csp_meta(None));
+        ctx.insert("css", &self.page_css(page));
+        ctx.insert(
+            "csp_meta",
+            &self.csp_meta(&self.page_style_hash(page), None),
+        );
         ctx.insert("generator", GENERATOR);
         ctx.insert("root", &root_path(&page.base_url));
         ctx

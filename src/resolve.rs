@@ -99,6 +99,9 @@ pub struct LinkOut {
     pub sponsored: bool,
     pub featured: bool,
     pub network: Option<String>,
+    /// Behind its own age confirmation (never on a page that is gated as
+    /// a whole).
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -127,6 +130,7 @@ pub struct ProductOut {
     pub review_dest: Option<String>,
     pub description_html: Option<String>,
     pub tags: Vec<String>,
+    pub sensitive: bool,
 }
 
 /// One HTML page: the main page or a channel entry page.
@@ -157,6 +161,17 @@ pub struct Page {
     /// `[analytics]`, when the creator opted in.
     pub analytics: Option<crate::analytics::Analytics>,
     pub base_url: String,
+    /// `[style]` as CSS custom properties, appended to the theme's
+    /// stylesheet (so the page's style hash covers it).
+    pub style_css: String,
+    /// `sensitive = true`: links and products behind one age confirmation.
+    pub sensitive: bool,
+    /// Whether anything on the page is for adults (`<meta name=rating>`).
+    pub adult: bool,
+    /// The page's one inline script (analytics, coupon copier, or both).
+    pub script: Option<String>,
+    /// `'sha256-…'` of `script`.
+    pub script_hash: Option<String>,
 }
 
 /// A URL-safe id from a title: "Shop của Linh" → "shop-cua-linh",
@@ -719,10 +734,34 @@ pub fn resolve(
         }
     }
 
-    let strings = i18n::strings(lang);
-    let disclosure = layer(&s.disclosure, agency.map(|a| &a.disclosure))
-        .map(|d| d.value.clone())
-        .unwrap_or_else(|| strings.disclosure.to_string());
+    // UI strings: built-in < agency [strings] < profile [strings]
+    let mut strings = i18n::strings(lang);
+    for (key, value) in agency
+        .map(|a| a.strings.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .chain(s.strings.iter())
+    {
+        strings.set(key, &value.value);
+    }
+    // The profile's own wording beats the agency's, whichever table holds it.
+    let profile_disclosure_string = s.strings.iter().any(|(k, _)| k == "disclosure");
+    let disclosure = match (&s.disclosure, profile_disclosure_string) {
+        (Some(d), _) => d.value.clone(),
+        (None, true) => strings.disclosure.clone(),
+        (None, false) => agency
+            .and_then(|a| a.disclosure.as_ref())
+            .map(|d| d.value.clone())
+            .unwrap_or_else(|| strings.disclosure.clone()),
+    };
+    let (style, style_diags) = crate::style::resolve(&s.style, agency.map(|a| &a.style));
+    for d in style_diags.0 {
+        if d.severity == crate::diag::Severity::Error {
+            ctx.errors.push(d);
+        } else {
+            ctx.warnings.push(d);
+        }
+    }
     let description = site
         .bio
         .as_ref()
@@ -859,7 +898,9 @@ pub fn resolve(
             }
             // Short links exist for what is on the page: a disabled or
             // scheduled item must not be reachable early through /go/.
-            if ci == 0 && matches!(p.dest, Dest::Web(_)) {
+            // Nor may a gated item be: a short link would skip the gate.
+            let gated = site.sensitive || item.sensitive;
+            if ci == 0 && matches!(p.dest, Dest::Web(_)) && !gated {
                 redirects.push(Redirect {
                     id: p.id.clone(),
                     title: item.title.value.clone(),
@@ -875,7 +916,7 @@ pub fn resolve(
                 "noopener"
             }
             .to_string();
-            let go = if matches!(p.dest, Dest::Web(_)) {
+            let go = if matches!(p.dest, Dest::Web(_)) && !gated {
                 format!("{base_url}go/{}/", p.id)
             } else {
                 String::new()
@@ -892,6 +933,7 @@ pub fn resolve(
                         sponsored: p.sponsored,
                         featured: item.featured,
                         network: p.network.map(|n| n.name.clone()),
+                        sensitive: item.sensitive && !site.sensitive,
                     };
                     if item.featured {
                         featured.push(out);
@@ -990,6 +1032,7 @@ pub fn resolve(
                         review_dest: p.review.as_ref().map(|r| r.as_str().to_string()),
                         description_html,
                         tags: item.tags.clone(),
+                        sensitive: item.sensitive && !site.sensitive,
                     };
                     products.push(out);
                 }
@@ -998,6 +1041,15 @@ pub fn resolve(
         // featured products first, otherwise file order
         products.sort_by_key(|p| !p.featured);
         let og_image = avatar.as_ref().map(|a| format!("{base_url}{}", a.src));
+        let adult = site.sensitive
+            || featured.iter().any(|l| l.sensitive)
+            || groups.iter().flat_map(|g| &g.links).any(|l| l.sensitive)
+            || products.iter().any(|p| p.sensitive);
+        let script = crate::analytics::page_script(
+            analytics.as_ref(),
+            products.iter().any(|p| p.coupon.is_some()),
+        );
+        let script_hash = script.as_deref().map(crate::analytics::csp_hash);
         let mut page = Page {
             path: path.clone(),
             url: page_url.clone(),
@@ -1022,6 +1074,11 @@ pub fn resolve(
             og_image,
             analytics: analytics.clone(),
             base_url: base_url.clone(),
+            style_css: style.css.clone(),
+            sensitive: site.sensitive,
+            adult,
+            script,
+            script_hash,
         };
         page.jsonld = jsonld(&page, site, &prepared);
         pages.push(page);
@@ -1166,9 +1223,12 @@ fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String {
         }),
         person,
     ];
+    // Gated products are left out: structured data would show what the gate
+    // hides.
     let items: Vec<Value> = page
         .products
         .iter()
+        .filter(|p| !p.sensitive && !page.sensitive)
         .enumerate()
         .map(|(i, p)| {
             let mut product = json!({"@type": "Product", "name": p.title, "url": p.href});

@@ -11,6 +11,7 @@ mod hostile;
 mod links;
 mod qr;
 mod serve;
+mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
