@@ -89,6 +89,11 @@ pub fn find(site_dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
     if !name.is_empty() && !name.contains(['/', '\\', '.']) && local.is_dir() {
         return load_local(&local, name);
     }
+    builtin(name)
+}
+
+/// A theme compiled into biopage.
+fn builtin(name: &str) -> Result<Theme, Diagnostic> {
     if let Some(b) = BUILTINS.iter().find(|b| b.name == name) {
         return Ok(Theme {
             name: b.name.into(),
@@ -115,7 +120,8 @@ pub fn find(site_dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
 /// A site-local theme: `templates/*.html` and `style.css`; anything it lacks
 /// falls back to the default theme.
 fn load_local(dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
-    let base = find(Path::new(""), "default")?;
+    // the built-in default, never a themes/default/ of the working directory
+    let base = builtin("default")?;
     let mut theme = Theme {
         name: name.into(),
         description: format!("local theme {}", dir.display()),

@@ -640,3 +640,32 @@ fn themes_lists_builtins() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.lines().any(|l| l.starts_with("default")));
 }
+
+/// A site's own `themes/default/` restyles the default theme; it used to
+/// send the theme loader round in circles when the site was the working
+/// directory (the fallback looked for "default" relative to it).
+#[test]
+fn a_local_theme_named_default_builds_from_the_site_directory() {
+    let f = Fixture::new(
+        "name = \"Local\"\nhandle = \"local\"\nbase_url = \"https://l.example/\"\n",
+        None,
+    );
+    std::fs::create_dir_all(f.path().join("themes/default")).unwrap();
+    std::fs::write(
+        f.path().join("themes/default/style.css"),
+        "body{color:#123456}",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_biopage"))
+        .args(["build", ".", "--date", "2026-11-24"])
+        .current_dir(f.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(f.path().join("public/index.html")).unwrap();
+    assert!(html.contains("#123456"), "{html}");
+}
