@@ -13,6 +13,7 @@ pub mod emit;
 pub mod files;
 pub mod i18n;
 pub mod icons;
+pub mod images;
 pub mod load;
 pub mod manifest;
 pub mod markdown;

@@ -81,13 +81,14 @@ impl Args {
         if !self.quiet {
             let warnings = summary.warnings.iter().filter(|w| !w.is_error()).count();
             eprintln!(
-                "built {} creator(s) ({} rendered, {} unchanged), {} page(s), {} file(s), {} image(s) into {} in {} ms{}",
+                "built {} creator(s) ({} rendered, {} unchanged), {} page(s), {} file(s), {} image(s) ({} encoded) into {} in {} ms{}",
                 summary.creators,
                 summary.rebuilt,
                 summary.creators - summary.rebuilt,
                 summary.pages,
                 summary.files,
                 summary.images,
+                summary.encoded,
                 out.display(),
                 summary.elapsed.as_millis(),
                 match warnings {
