@@ -884,6 +884,20 @@ mod tests {
     }
 
     #[test]
+    fn a_jpeg_cut_short_is_caught_though_the_decoder_accepts_it() {
+        let bytes = std::fs::read("example-site/images/avatar.jpg").unwrap();
+        let cut = &bytes[..bytes.len() * 6 / 10];
+        // the decoder alone fills the rest with grey
+        assert!(image::load_from_memory(cut).is_ok());
+        assert!(decode(cut).unwrap_err().contains("cut short"));
+        // data a camera appends after the end marker is fine
+        let mut trailer = bytes.clone();
+        trailer.extend(b"SEFT trailing data");
+        assert!(!is_truncated_jpeg(&trailer));
+        assert!(decode(&trailer).is_ok());
+    }
+
+    #[test]
     fn webp_is_webp() {
         let img = DynamicImage::ImageRgb8(RgbImage::from_pixel(20, 20, Rgb([1, 2, 3])));
         let bytes = encode(&img, Format::WebP).unwrap();
