@@ -241,9 +241,13 @@ pub fn initial(name: &str, handle: &str) -> String {
 /// One per build, shared by every creator.
 pub struct Images {
     dir: PathBuf,
-    cells: Mutex<HashMap<String, Arc<OnceLock<Result<(), String>>>>>,
+    cells: Mutex<HashMap<String, Cell>>,
     encoded: AtomicUsize,
 }
+
+/// One made file: set once, by the first worker to need it; the others wait
+/// for that one instead of encoding the same file again.
+type Cell = Arc<OnceLock<Result<(), String>>>;
 
 /// `.public.biopage-images/` beside `public/` (see `build::cache_path`).
 pub fn cache_dir(out: &Path) -> PathBuf {
@@ -323,7 +327,7 @@ impl Images {
         }
     }
 
-    fn cell(&self, key: &str) -> Arc<OnceLock<Result<(), String>>> {
+    fn cell(&self, key: &str) -> Cell {
         let mut map = self.cells.lock().unwrap_or_else(|e| e.into_inner());
         map.entry(key.to_string()).or_default().clone()
     }

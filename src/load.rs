@@ -922,12 +922,12 @@ impl<'a> Doc<'a> {
         // an alpha channel. Pixels are decoded once, by the image pipeline.
         let header = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format.unwrap())
             .into_decoder()
-            .and_then(|mut d| {
+            .map(|mut d| {
                 use image::ImageDecoder as _;
                 let orientation = d
                     .orientation()
                     .unwrap_or(image::metadata::Orientation::NoTransforms);
-                Ok((d.dimensions(), orientation, d.color_type().has_alpha()))
+                (d.dimensions(), orientation, d.color_type().has_alpha())
             });
         let (width, height, orientation, alpha) = match header {
             Ok(((w, h), o, alpha))
