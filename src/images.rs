@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// Bumped whenever the bytes the pipeline makes change (sizes, quality,
 /// drawing), so caches made by older versions are not reused.
-const PIPELINE: &str = "biopage-images-1";
+const PIPELINE: &str = "biopage-images-2";
 
 /// The widest an avatar is shown by a built-in theme, in CSS pixels (bold,
 /// desktop: 132 px; default 112, minimal 76, shop 64 to 80).
@@ -517,10 +517,9 @@ fn make(img: Option<&DynamicImage>, what: &Make) -> Result<Vec<u8>, String> {
             &DynamicImage::ImageRgb8(letter_icon(letter, TOUCH_ICON)),
             Format::Png,
         ),
-        (Make::OgCard { name, handle }, img) => encode(
-            &DynamicImage::ImageRgb8(og_card(img, name, handle)),
-            Format::Png,
-        ),
+        (Make::OgCard { name, handle }, img) => {
+            png_fast(&DynamicImage::ImageRgb8(og_card(img, name, handle)))
+        }
         (Make::Square { .. } | Make::Favicon, None) => {
             Err("there is no source image to make it from".into())
         }
@@ -578,6 +577,28 @@ pub fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
     }
 }
 
+/// A PNG with fast compression, for the card: an agency makes one per
+/// creator. Measured on a card without avatar: 1 ms and 47 KB, against
+/// 10 ms and 34 KB for the default compression and 24 ms for the best.
+fn png_fast(img: &DynamicImage) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder as _;
+    let mut out = Vec::new();
+    let rgb = img.to_rgb8();
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Paeth,
+    )
+    .write_image(
+        rgb.as_raw(),
+        rgb.width(),
+        rgb.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| format!("PNG encoding failed: {e}"))?;
+    Ok(out)
+}
+
 /// An ICO file holding PNG images (every browser since IE 11 reads these).
 pub fn ico(pngs: &[(u32, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -618,15 +639,20 @@ const WHITE: [u8; 3] = [255, 255, 255];
 
 fn mix(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
     let t = t.clamp(0.0, 1.0);
-    [0, 1, 2].map(|i| (a[i] as f32 * (1.0 - t) + b[i] as f32 * t).round() as u8)
+    // + 0.5 and truncation: rounding without a libm call per channel
+    [0, 1, 2].map(|i| (a[i] as f32 * (1.0 - t) + b[i] as f32 * t + 0.5) as u8)
 }
 
 fn blend(canvas: &mut RgbImage, x: i64, y: i64, color: [u8; 3], alpha: f32) {
-    if x < 0 || y < 0 || x >= canvas.width() as i64 || y >= canvas.height() as i64 {
+    if alpha <= 0.0 || x < 0 || y < 0 || x >= canvas.width() as i64 || y >= canvas.height() as i64 {
         return;
     }
     let p = canvas.get_pixel_mut(x as u32, y as u32);
-    p.0 = mix(p.0, color, alpha);
+    p.0 = if alpha >= 1.0 {
+        color
+    } else {
+        mix(p.0, color, alpha)
+    };
 }
 
 /// Lays `text` out in one line at `size` px: (glyph, x) pairs and the width.
@@ -730,10 +756,13 @@ fn letter_icon(letter: &str, side: u32) -> RgbImage {
 /// with none left shows the handle (see [`card_title`]).
 pub fn og_card(avatar: Option<&DynamicImage>, name: &str, handle: &str) -> RgbImage {
     let (w, h) = (OG_WIDTH, OG_HEIGHT);
-    let mut card = RgbImage::from_fn(w, h, |x, y| {
-        let t = (x as f32 / w as f32) * 0.65 + (y as f32 / h as f32) * 0.35;
-        Rgb(mix(ACCENT, ACCENT_DEEP, t))
-    });
+    // A left-to-right gradient: one row, repeated. Identical rows cost the
+    // PNG encoder almost nothing (its "up" filter leaves zeros), which keeps
+    // the card cheap for an agency that draws ten thousand of them.
+    let row: Vec<u8> = (0..w)
+        .flat_map(|x| mix(ACCENT, ACCENT_DEEP, x as f32 / w as f32))
+        .collect();
+    let mut card = RgbImage::from_raw(w, h, row.repeat(h as usize)).expect("w×h×3 bytes");
     let d = 360u32;
     let ring = 10u32;
     let (cx, cy) = (100 + ring + d / 2, h / 2);
@@ -750,16 +779,20 @@ pub fn og_card(avatar: Option<&DynamicImage>, name: &str, handle: &str) -> RgbIm
             let dy = y as f32 + 0.5 - cy as f32;
             let dist = (dx * dx + dy * dy).sqrt();
             let ring_cover = (outer - dist + 0.5).clamp(0.0, 1.0);
-            if ring_cover > 0.0 {
+            let inner_cover = (r - dist + 0.5).clamp(0.0, 1.0);
+            if inner_cover < 1.0 {
                 blend(&mut card, x, y, WHITE, ring_cover);
             }
-            let inner_cover = (r - dist + 0.5).clamp(0.0, 1.0);
             if inner_cover > 0.0 {
                 let px = (dx + r).floor();
                 let py = (dy + r).floor();
                 if px >= 0.0 && py >= 0.0 && (px as u32) < d && (py as u32) < d {
                     let Rgba([pr, pg, pb, pa]) = *picture.get_pixel(px as u32, py as u32);
-                    let under = mix(WHITE, [pr, pg, pb], pa as f32 / 255.0);
+                    let under = if pa == 255 {
+                        [pr, pg, pb]
+                    } else {
+                        mix(WHITE, [pr, pg, pb], pa as f32 / 255.0)
+                    };
                     blend(&mut card, x, y, under, inner_cover);
                 }
             }
