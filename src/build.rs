@@ -34,6 +34,10 @@ pub struct Options {
     /// Agency: write the creators that built, list the others, exit 1.
     pub keep_going: bool,
     pub progress: Progress,
+    /// Where made images are cached; `None`: beside the output (see
+    /// `images::cache_dir`). `serve` builds into a new directory each time
+    /// and keeps one cache for all of them.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// How a long build reports progress.
@@ -268,7 +272,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         )));
     }
     let started = Instant::now();
-    let images = Images::for_output(&opts.out);
+    let images = images_for(opts);
     let rendered = render_site(dir, &opts.resolve, &images)?;
     let staging = Staging::new(&opts.out)?;
     write_site(&staging, "", &rendered)?;
@@ -287,6 +291,13 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         failed: Vec::new(),
         elapsed: started.elapsed(),
     })
+}
+
+fn images_for(opts: &Options) -> Images {
+    match &opts.image_cache {
+        Some(dir) => Images::in_dir(dir.clone()),
+        None => Images::for_output(&opts.out),
+    }
 }
 
 fn write_site(staging: &Staging, prefix: &str, r: &Rendered) -> anyhow::Result<()> {
@@ -458,7 +469,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let incremental = previous.is_some();
     let staging = Staging::new(&opts.out)?;
     let renderers = Renderers::default();
-    let images = Images::for_output(&opts.out);
+    let images = images_for(opts);
     let progress = Reporter::new(opts.progress, work.len());
 
     let results: Vec<(String, Result<Outcome, Diagnostics>)> = work

@@ -58,6 +58,7 @@ impl Args {
             shard: self.shard,
             keep_going: self.keep_going,
             progress,
+            image_cache: None,
         };
         let summary = crate::build::build(&self.dir, &opts)?;
         if !self.quiet {
