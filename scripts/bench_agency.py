@@ -7,7 +7,9 @@ For each N (default: 1000 10000) this generates the shared workload
 (../shared/bench/gen_workload.py) as a biopage agency and as a Hugo site, then
 measures, in the same run and on the same disk:
 
-  biopage   a clean build (output and cache removed first)
+  biopage   a clean build (output, cache and image cache removed first)
+  nogo      the same with `go_pages = false` in agency.toml (short links as
+            _redirects rules only; the file is restored afterwards)
   copy      `cp -r` of biopage's output tree: the I/O floor of writing it
   hugo      `hugo` on the same workload (Debian's hugo)
   incr      biopage again after one creator changed (an incremental rebuild)
@@ -56,24 +58,51 @@ def median(runs):
     return tuple(statistics.median(x) for x in zip(*runs))
 
 
-def bench(n, repeat, work):
+def fresh(settle, *paths):
+    """Removes earlier output, then waits `settle` seconds. On ext4 without a
+    journal (as on this machine) the inode allocator skips inodes freed in the
+    last 30 s, so creating files right after deleting hundreds of thousands
+    costs several times more kernel time; every contender gets the same wait,
+    as a fresh CI machine would."""
+    for p in paths:
+        rm(p)
+    subprocess.run(["sync"])
+    time.sleep(settle)
+
+
+def bench(n, repeat, work, settle):
     base = os.path.join(work, f"n{n}")
     site, hugo_site = os.path.join(base, "agency"), os.path.join(base, "hugo")
     out, copy, hugo_out = os.path.join(base, "public"), os.path.join(base, "copy"), os.path.join(base, "hugo-public")
+    nogo_out = os.path.join(base, "public-nogo")
     cache = os.path.join(base, ".public.biopage-cache.json")
+    nogo_cache = os.path.join(base, ".public-nogo.biopage-cache.json")
+    # image caches: a clean build makes every image (here: each creator's icons and card)
+    images, nogo_images = os.path.join(base, ".public.biopage-images"), os.path.join(base, ".public-nogo.biopage-images")
     if not os.path.isdir(site):
         subprocess.run([sys.executable, GEN, str(n), site, "biopage"], check=True)
         subprocess.run([sys.executable, GEN, str(n), hugo_site, "hugo"], check=True)
     build = [BIOPAGE, "build", site, "-o", out, "--date", "2026-11-24", "-q"]
-    rows = {"biopage": [], "copy": [], "hugo": [], "incr": []}
+    agency_toml = os.path.join(site, "agency.toml")
+    agency_text = open(agency_toml, encoding="utf-8").read()
+    rows = {"biopage": [], "copy": [], "hugo": [], "incr": [], "nogo": []}
     for r in range(repeat):
-        rm(out), rm(cache), rm(copy), rm(hugo_out)
-        subprocess.run(["sync"])
+        fresh(settle, out, cache, images, copy, hugo_out, nogo_out, nogo_cache, nogo_images)
         rows["biopage"].append(timed(build))
-        subprocess.run(["sync"])
+        fresh(settle)
         rows["copy"].append(timed(["cp", "-r", out, copy]))
-        subprocess.run(["sync"])
+        fresh(settle, copy)
         rows["hugo"].append(timed(["hugo", "--quiet", "-s", hugo_site, "-d", hugo_out]))
+        hugo_files = count_files(hugo_out)
+        fresh(settle, hugo_out)
+        # the same agency with go_pages = false: short links as _redirects rules only
+        try:
+            open(agency_toml, "w", encoding="utf-8").write("go_pages = false\n" + agency_text)
+            rows["nogo"].append(timed([BIOPAGE, "build", site, "-o", nogo_out, "--date", "2026-11-24", "-q"]))
+        finally:
+            open(agency_toml, "w", encoding="utf-8").write(agency_text)
+        nogo_files = count_files(nogo_out)
+        fresh(settle, nogo_out, nogo_cache, nogo_images)
         # change one creator and rebuild incrementally
         first = sorted(os.listdir(os.path.join(site, "creators")))[0]
         prof = os.path.join(site, "creators", first, "profile.toml")
@@ -83,31 +112,37 @@ def bench(n, repeat, work):
         rows["incr"].append(timed(build))
         print(f"N={n} run {r + 1}/{repeat}: " + ", ".join(f"{k} {v[-1][0]:.1f}s" for k, v in rows.items()), file=sys.stderr)
     files = count_files(out)
-    hugo_files = count_files(hugo_out)
-    return {k: median(v) for k, v in rows.items()}, files, hugo_files
+    fresh(0, out, cache, images)
+    return {k: median(v) for k, v in rows.items()}, {"biopage": files, "incr": files, "copy": files,
+                                                       "hugo": hugo_files, "nogo": nogo_files}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", nargs="*", type=int, default=[1000, 10000])
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--settle", type=float, default=35, help="seconds to wait after deleting output (see fresh())")
     ap.add_argument("--work", default="/tmp/biopage-bench")
     ap.add_argument("--out", help="append the markdown table to this file")
     a = ap.parse_args()
     if not os.path.exists(BIOPAGE):
         sys.exit("build first: cargo build --release")
     os.makedirs(a.work, exist_ok=True)
-    lines = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, median of {a.repeat} run(s).", "",
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, median of {a.repeat} run(s), "
+             f"{a.settle:.0f} s settle time.", "",
              "| N | what | files | wall s | CPU s | peak RSS MiB | vs Hugo (wall) | vs copy (wall) |",
              "|---|---|---|---|---|---|---|---|"]
     for n in a.n:
-        res, files, hugo_files = bench(n, a.repeat, a.work)
+        res, files = bench(n, a.repeat, a.work, a.settle)
         hugo_wall, copy_wall = res["hugo"][0], res["copy"][0]
-        for name, label, nfiles in [("biopage", "biopage build (clean)", files), ("incr", "biopage rebuild, 1 creator changed", files),
-                                    ("copy", "cp -r of the output (I/O floor)", files), ("hugo", "hugo 0.111", hugo_files)]:
+        for name, label in [("biopage", "biopage build (clean)"),
+                            ("nogo", "biopage build (clean), `go_pages = false`"),
+                            ("incr", "biopage rebuild, 1 creator changed"),
+                            ("copy", "cp -r of the output (I/O floor)"), ("hugo", "hugo 0.111")]:
             wall, cpu, rss = res[name]
-            lines.append(f"| {n:,} | {label} | {nfiles:,} | {wall:.1f} | {cpu:.1f} | {rss:.0f} | "
-                         f"{hugo_wall / wall:.1f}× | {wall / copy_wall:.2f}× |")
+            vs_copy = "" if name == "nogo" else f"{wall / copy_wall:.2f}×"
+            lines.append(f"| {n:,} | {label} | {files[name]:,} | {wall:.1f} | {cpu:.1f} | {rss:.0f} | "
+                         f"{hugo_wall / wall:.1f}× | {vs_copy} |")
         lines.append(f"| {n:,} | incremental / clean | | {100 * res['incr'][0] / res['biopage'][0]:.1f} % | | | | |")
     table = "\n".join(lines) + "\n"
     print(table)

@@ -9,6 +9,7 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Failure, Loc};
 use crate::emit::{self, Staging};
+use crate::images::Images;
 use crate::incremental::{self, Cache, Entry, Fragment};
 use crate::model::{Settings, Site};
 use crate::render::{root_path, Renderer};
@@ -34,6 +35,10 @@ pub struct Options {
     /// Agency: write the creators that built, list the others, exit 1.
     pub keep_going: bool,
     pub progress: Progress,
+    /// Where made images are cached; `None`: beside the output (see
+    /// `images::cache_dir`). `serve` builds into a new directory each time
+    /// and keeps one cache for all of them.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// How a long build reports progress.
@@ -54,7 +59,10 @@ pub struct Summary {
     pub rebuilt: usize,
     pub pages: usize,
     pub files: usize,
+    /// Image files made by the pipeline (sizes, formats, icons, card).
     pub images: usize,
+    /// Of those, encoded this time (the others came from the image cache).
+    pub encoded: usize,
     pub warnings: Diagnostics,
     /// With `keep_going`: the creators that failed, with their errors.
     pub failed: Vec<(String, Diagnostics)>,
@@ -131,20 +139,31 @@ impl Renderers {
     }
 }
 
-/// Renders one site's pages and per-site files. `standalone` sites (not part
-/// of an agency) also get the host files that only work at the root.
+/// Renders one site's pages and per-site files, and makes its images (or
+/// finds them in the cache). `standalone` sites (not part of an agency) also
+/// get the host files that only work at the root.
 pub(crate) fn render(
     dir: &Path,
     site: &Site,
     resolved: Resolved,
     renderer: &Renderer,
     standalone: bool,
+    images: &Images,
 ) -> Result<Rendered, Diagnostics> {
-    render_with(dir, site, resolved, renderer, standalone, usize::MAX)
+    let mut rendered = render_with(dir, site, resolved, renderer, standalone, usize::MAX)?;
+    // a file in static/ wins over a made one of the same name
+    let made = images.make(&rendered.resolved.images)?;
+    let statics: std::collections::HashSet<String> =
+        rendered.copies.iter().map(|(_, rel)| rel.clone()).collect();
+    rendered
+        .copies
+        .extend(made.into_iter().filter(|(_, rel)| !statics.contains(rel)));
+    Ok(rendered)
 }
 
-/// [`render`], with at most `max_go` short-link pages: `check` renders one
-/// to prove the template, not a hundred thousand.
+/// [`render`], with at most `max_go` short-link pages and without making
+/// images: `check` renders one short link to prove the template, not a
+/// hundred thousand, and encodes nothing.
 pub(crate) fn render_with(
     dir: &Path,
     site: &Site,
@@ -201,16 +220,14 @@ pub(crate) fn render_with(
             files::robots(&resolved, &root).into_bytes(),
         ));
     }
+    // Pages with an avatar link favicon.ico, drawn from it (see images); the
+    // letter icon stays for them and for the 404 page.
     out.push((
         "favicon.svg".into(),
         files::favicon(&resolved.name).into_bytes(),
     ));
     out.extend(crate::qr::files(&resolved));
-    let mut copies: Vec<(PathBuf, String)> = resolved
-        .images
-        .iter()
-        .map(|i| (i.src.clone(), i.out.clone()))
-        .collect();
+    let mut copies: Vec<(PathBuf, String)> = Vec::new();
     if let Some(static_dir) = &site.static_dir {
         let statics = emit::static_files(dir, static_dir).map_err(|e| {
             Diagnostics(vec![
@@ -238,11 +255,16 @@ fn go_page_count(r: &Resolved) -> usize {
     }
 }
 
-/// Loads, resolves and renders a single site without writing anything.
-pub fn render_site(dir: &Path, opts: &resolve::Options) -> Result<Rendered, Failure> {
+/// Loads, resolves and renders a single site, writing only into the image
+/// cache of `images`.
+pub fn render_site(
+    dir: &Path,
+    opts: &resolve::Options,
+    images: &Images,
+) -> Result<Rendered, Failure> {
     let (site, resolved) = prepare(dir, None, opts)?;
     let renderer = Renderers::default().get(dir, &site, &resolved)?;
-    Ok(render(dir, &site, resolved, &renderer, true)?)
+    Ok(render(dir, &site, resolved, &renderer, true, images)?)
 }
 
 /// Whether `dir` is an agency (it has an agency.toml).
@@ -262,21 +284,32 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         )));
     }
     let started = Instant::now();
-    let rendered = render_site(dir, &opts.resolve)?;
+    let images = images_for(opts);
+    let rendered = render_site(dir, &opts.resolve, &images)?;
     let staging = Staging::new(&opts.out)?;
     write_site(&staging, "", &rendered)?;
     let files = staging.files();
     staging.commit()?;
+    // one site: what it no longer uses leaves the cache
+    images.prune();
     Ok(Summary {
         creators: 1,
         rebuilt: 1,
         pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),
         files,
         images: rendered.resolved.images.len(),
+        encoded: images.encoded(),
         warnings: rendered.resolved.warnings,
         failed: Vec::new(),
         elapsed: started.elapsed(),
     })
+}
+
+fn images_for(opts: &Options) -> Images {
+    match &opts.image_cache {
+        Some(dir) => Images::in_dir(dir.clone()),
+        None => Images::for_output(&opts.out),
+    }
 }
 
 fn write_site(staging: &Staging, prefix: &str, r: &Rendered) -> anyhow::Result<()> {
@@ -423,6 +456,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let same_context = previous.as_ref().is_some_and(|c| c.context == context);
     let staging = Staging::new(&opts.out)?;
     let renderers = Renderers::default();
+    let images = images_for(opts);
     let progress = Reporter::new(opts.progress, work.len());
 
     let results: Vec<(String, Result<Outcome, Diagnostics>)> = work
@@ -486,7 +520,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                     return Ok(Outcome::Kept(entry));
                 }
                 let warnings = resolved.warnings.clone();
-                let rendered = render(cdir, &site, resolved, &renderer, false)?;
+                let rendered = render(cdir, &site, resolved, &renderer, false, &images)?;
                 let prefix = format!("{handle}/");
                 write_site(&staging, &prefix, &rendered)
                     .map_err(|e| Diagnostics(vec![Diagnostic::error(format!("{e:#}"))]))?;
@@ -579,6 +613,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     }
     incremental::write(&opts.out, &cache)?;
     summary.elapsed = started.elapsed();
+    summary.encoded = images.encoded();
     if !summary.failed.is_empty() {
         summary.warnings.extend(errors);
     }

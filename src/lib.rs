@@ -14,6 +14,7 @@ pub mod files;
 pub mod i18n;
 pub mod icons;
 pub mod incremental;
+pub mod images;
 pub mod load;
 pub mod manifest;
 pub mod markdown;

@@ -972,14 +972,39 @@ impl<'a> Doc<'a> {
                 return None;
             }
         };
-        let dims = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format.unwrap())
-            .into_dimensions();
-        let (width, height) = match dims {
-            Ok((w, h)) if w > 0 && h > 0 && w <= 20_000 && h <= 20_000 => (w, h),
-            Ok((w, h)) => {
+        // The header only: dimensions, EXIF orientation and whether there is
+        // an alpha channel. Pixels are decoded once, by the image pipeline.
+        let header = image::ImageReader::with_format(std::io::Cursor::new(&bytes), format.unwrap())
+            .into_decoder()
+            .map(|mut d| {
+                use image::ImageDecoder as _;
+                let orientation = d
+                    .orientation()
+                    .unwrap_or(image::metadata::Orientation::NoTransforms);
+                (d.dimensions(), orientation, d.color_type().has_alpha())
+            });
+        let (width, height, orientation, alpha) = match header {
+            Ok(((w, h), o, alpha))
+                if w > 0
+                    && h > 0
+                    && w <= MAX_IMAGE_SIDE
+                    && h <= MAX_IMAGE_SIDE
+                    && u64::from(w) * u64::from(h) <= MAX_IMAGE_PIXELS =>
+            {
+                // Orientations 5 to 8 turn the picture a quarter.
+                let (w, h) = if o.to_exif() >= 5 { (h, w) } else { (w, h) };
+                (w, h, o.to_exif(), alpha)
+            }
+            Ok(((w, h), _, _)) => {
                 bad(
-                    format!("the image \"{rel}\" is {w}×{h} pixels"),
-                    "use an image between 1 and 20000 pixels on each side",
+                    format!(
+                        "the image \"{rel}\" is {w}×{h} pixels ({:.0} megapixels)",
+                        (u64::from(w) * u64::from(h)) as f64 / 1e6
+                    ),
+                    &format!(
+                        "use an image of at most {} megapixels and {MAX_IMAGE_SIDE} pixels on each side; 2000×2000 is plenty for a page",
+                        MAX_IMAGE_PIXELS / 1_000_000
+                    ),
                     self.diags,
                 );
                 return None;
@@ -993,17 +1018,28 @@ impl<'a> Doc<'a> {
                 return None;
             }
         };
+        let digest = full_hash(&bytes);
         Some(ImageInput {
             rel: rel.to_string(),
             abs,
             width,
             height,
-            hash: short_hash(&bytes),
+            hash: digest[..10].to_string(),
+            digest,
             ext,
             bytes: meta.len(),
+            orientation,
+            alpha,
+            loc: p.loc.clone(),
         })
     }
 }
+
+/// Pixel limits of a source image. The widest side any theme shows is a few
+/// hundred pixels; 40 megapixels (a large phone photo is 12 to 50) keeps one
+/// decoded image under 160 MB, so parallel builds cannot run out of memory.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+pub const MAX_IMAGE_SIDE: u32 = 20_000;
 
 /// The longest string value accepted (bytes): a bio is a few hundred.
 const MAX_STRING: usize = 100 * 1024;
@@ -1041,6 +1077,14 @@ fn suggest_file(missing: &Path) -> Option<String> {
 }
 
 /// A short, stable content hash for fingerprinted file names.
+/// The whole SHA-256 of a file, hex: what the image cache is keyed by, where
+/// a collision would show one creator's picture on another's page.
+pub fn full_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub fn short_hash(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);

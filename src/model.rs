@@ -131,9 +131,17 @@ pub struct ImageInput {
     pub height: u32,
     /// A short content hash, for fingerprinted output names.
     pub hash: String,
+    /// The full content hash (SHA-256, hex), for the image cache.
+    pub digest: String,
     pub ext: &'static str,
     /// Size of the source file.
     pub bytes: u64,
+    /// EXIF orientation (1 to 8); `width` and `height` are already turned.
+    pub orientation: u8,
+    /// Whether the format carries an alpha channel (the fallback is then PNG).
+    pub alpha: bool,
+    /// Where the profile names the image, for errors found while encoding it.
+    pub loc: Option<Loc>,
 }
 
 /// A `[[links]]` or `[[products]]` entry. One type for both, because the

@@ -6,6 +6,7 @@
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Loc};
 use crate::i18n::{self, Currency, Lang};
+use crate::images;
 use crate::model::*;
 use crate::networks::Network;
 use crate::tracking::{self, Dest, Vars};
@@ -62,19 +63,33 @@ pub struct Redirect {
     pub sponsored: bool,
 }
 
-/// An image to copy into `assets/` under a fingerprinted name.
+/// A file the image pipeline makes (see `images`), and where it goes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageCopy {
-    pub src: std::path::PathBuf,
+    /// The source image; `None` for what is drawn from the name alone.
+    pub src: Option<ImageInput>,
+    pub make: images::Make,
+    /// Output path relative to the site root: fingerprinted under `assets/`,
+    /// or `favicon.ico` and `apple-touch-icon.png` where browsers look.
     pub out: String,
 }
 
+/// An image as templates show it: a `<picture>` with a WebP `srcset` and a
+/// JPEG or PNG fallback.
 #[derive(Debug, Clone, Serialize)]
 pub struct Img {
+    /// The 1x fallback file, relative to the site root.
     pub src: String,
+    /// Of the 1x file (the CSS size it is made for), for layout without shift.
     pub width: u32,
     pub height: u32,
     pub alt: String,
+    /// `srcset` of the fallback files, URLs from the host root ("/assets/…").
+    pub srcset: String,
+    /// `srcset` of the WebP files.
+    pub webp_srcset: String,
+    /// The largest fallback file, relative to the site root (for JSON-LD).
+    pub large: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -714,25 +729,60 @@ pub fn resolve(
         .map(|so| (so, ctx.classify(&so.url, "social url")))
         .collect();
 
-    let avatar = site.avatar.as_ref().map(|a| image_out(a, &site.name.value));
+    let root = crate::render::root_path(&base_url);
+    let avatar = site
+        .avatar
+        .as_ref()
+        .map(|a| image_out(a, images::Kind::Avatar, &site.name.value, &root));
     let mut images: Vec<ImageCopy> = Vec::new();
-    let mut add_image = |i: &ImageInput| {
-        let copy = ImageCopy {
-            src: i.abs.clone(),
-            out: image_path(i),
-        };
-        if !images.contains(&copy) {
-            images.push(copy);
+    let mut add = |src: Option<&ImageInput>, make: images::Make, out: String| {
+        if !images.iter().any(|c| c.out == out) {
+            images.push(ImageCopy {
+                src: src.cloned(),
+                make,
+                out,
+            });
+        }
+    };
+    let mut add_image = |i: &ImageInput, kind: images::Kind| {
+        for side in images::sides(kind.css_width(), i.width.min(i.height)) {
+            for format in [images::Format::WebP, images::fallback(i)] {
+                add(
+                    Some(i),
+                    images::Make::Square { side, format },
+                    images::square_name(i, side, format),
+                );
+            }
         }
     };
     if let Some(a) = &site.avatar {
-        add_image(a);
+        add_image(a, images::Kind::Avatar);
     }
     for p in prepared.iter().filter(|p| p.visible) {
         if let Some(i) = &p.item.image {
-            add_image(i);
+            add_image(i, images::Kind::Product);
         }
     }
+    // Icons and the sharing card, from the avatar (or the initial) and name.
+    let og_out = images::og_name(site.avatar.as_ref(), &site.name.value, &handle);
+    if let Some(a) = &site.avatar {
+        add(Some(a), images::Make::Favicon, "favicon.ico".into());
+    }
+    add(
+        site.avatar.as_ref(),
+        images::Make::TouchIcon {
+            letter: images::initial(&site.name.value, &handle),
+        },
+        "apple-touch-icon.png".into(),
+    );
+    add(
+        site.avatar.as_ref(),
+        images::Make::OgCard {
+            name: site.name.value.clone(),
+            handle: handle.clone(),
+        },
+        og_out.clone(),
+    );
 
     // UI strings: built-in < agency [strings] < profile [strings]
     let mut strings = i18n::strings(lang);
@@ -1019,7 +1069,10 @@ pub fn resolve(
                         sponsored: p.sponsored,
                         featured: item.featured,
                         network: p.network.map(|n| n.name.clone()),
-                        image: item.image.as_ref().map(|i| image_out(i, &alt)),
+                        image: item
+                            .image
+                            .as_ref()
+                            .map(|i| image_out(i, images::Kind::Product, &alt, &root)),
                         price,
                         compare_at,
                         discount_percent,
@@ -1040,7 +1093,7 @@ pub fn resolve(
         }
         // featured products first, otherwise file order
         products.sort_by_key(|p| !p.featured);
-        let og_image = avatar.as_ref().map(|a| format!("{base_url}{}", a.src));
+        let og_image = Some(format!("{base_url}{og_out}"));
         let adult = site.sensitive
             || featured.iter().any(|l| l.sensitive)
             || groups.iter().flat_map(|g| &g.links).any(|l| l.sensitive)
@@ -1160,20 +1213,26 @@ fn default_currency(lang: Lang) -> Currency {
     Currency::lookup(code).expect("default currencies are in the table")
 }
 
-fn image_path(i: &ImageInput) -> String {
-    let stem = std::path::Path::new(&i.rel)
-        .file_stem()
-        .map(|s| slugify(&s.to_string_lossy()))
-        .unwrap_or_else(|| "image".into());
-    format!("assets/{stem}.{}.{}", i.hash, i.ext)
-}
-
-fn image_out(i: &ImageInput, alt: &str) -> Img {
+/// What a template needs to show an image: the names [`images`] will make,
+/// as `srcset`s with their widths, from the site root `root`.
+fn image_out(i: &ImageInput, kind: images::Kind, alt: &str, root: &str) -> Img {
+    let sides = images::sides(kind.css_width(), i.width.min(i.height));
+    let fallback = images::fallback(i);
+    let srcset = |format| {
+        sides
+            .iter()
+            .map(|s| format!("{root}{} {s}w", images::square_name(i, *s, format)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     Img {
-        src: image_path(i),
-        width: i.width,
-        height: i.height,
+        src: images::square_name(i, sides[0], fallback),
+        width: sides[0],
+        height: sides[0],
         alt: alt.to_string(),
+        srcset: srcset(fallback),
+        webp_srcset: srcset(images::Format::WebP),
+        large: images::square_name(i, sides[sides.len() - 1], fallback),
     }
 }
 
@@ -1206,8 +1265,8 @@ fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String {
     if !page.description.is_empty() {
         person["description"] = json!(page.description);
     }
-    if let Some(img) = &page.og_image {
-        person["image"] = json!(img);
+    if let Some(img) = &page.avatar {
+        person["image"] = json!(format!("{}{}", page.base_url, img.large));
     }
     if !same_as.is_empty() {
         person["sameAs"] = json!(same_as);
@@ -1233,7 +1292,7 @@ fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String {
         .map(|(i, p)| {
             let mut product = json!({"@type": "Product", "name": p.title, "url": p.href});
             if let Some(img) = &p.image {
-                product["image"] = json!(format!("{}{}", page.base_url, img.src));
+                product["image"] = json!(format!("{}{}", page.base_url, img.large));
             }
             if let Some(prep) = prepared.iter().find(|x| x.id == p.id) {
                 if let Some(d) = &prep.item.description {

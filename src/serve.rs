@@ -381,6 +381,7 @@ impl Rebuilder {
                 now: crate::build::now(),
                 base_url: Some(self.base_url.clone()),
             },
+            image_cache: Some(self.tmp.join("images")),
             ..Default::default()
         };
         let built = crate::build::build(&self.site, &opts).and_then(|summary| {

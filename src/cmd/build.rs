@@ -58,6 +58,7 @@ impl Args {
             shard: self.shard,
             keep_going: self.keep_going,
             progress,
+            image_cache: None,
         };
         let summary = crate::build::build(&self.dir, &opts)?;
         if !self.quiet {
@@ -81,13 +82,14 @@ impl Args {
         if !self.quiet {
             let warnings = summary.warnings.iter().filter(|w| !w.is_error()).count();
             eprintln!(
-                "built {} creator(s) ({} rendered, {} unchanged), {} page(s), {} file(s), {} image(s) into {} in {} ms{}",
+                "built {} creator(s) ({} rendered, {} unchanged), {} page(s), {} file(s), {} image(s) ({} encoded) into {} in {} ms{}",
                 summary.creators,
                 summary.rebuilt,
                 summary.creators - summary.rebuilt,
                 summary.pages,
                 summary.files,
                 summary.images,
+                summary.encoded,
                 out.display(),
                 summary.elapsed.as_millis(),
                 match warnings {
