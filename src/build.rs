@@ -74,6 +74,12 @@ pub struct Rendered {
     pub resolved: Resolved,
     pub files: Vec<(String, Vec<u8>)>,
     pub copies: Vec<(PathBuf, String)>,
+    /// Files the image pipeline made, in its cache: hard-linked into the
+    /// output where the filesystem allows (no second copy of the bytes, no
+    /// new inode: an agency's cards and icons are a gigabyte at 10,000
+    /// creators), copied otherwise. Never the user's own files, which a
+    /// link would let an edit of the output reach.
+    pub made: Vec<(PathBuf, String)>,
 }
 
 /// Loads and resolves one site; problems of both stages are reported together.
@@ -156,7 +162,7 @@ pub(crate) fn render(
     let statics: std::collections::HashSet<String> =
         rendered.copies.iter().map(|(_, rel)| rel.clone()).collect();
     rendered
-        .copies
+        .made
         .extend(made.into_iter().filter(|(_, rel)| !statics.contains(rel)));
     Ok(rendered)
 }
@@ -243,6 +249,7 @@ pub(crate) fn render_with(
         resolved,
         files: out,
         copies,
+        made: Vec::new(),
     })
 }
 
@@ -318,6 +325,9 @@ fn write_site(staging: &Staging, prefix: &str, r: &Rendered) -> anyhow::Result<(
     }
     for (src, rel) in &r.copies {
         staging.copy(src, &format!("{prefix}{rel}"))?;
+    }
+    for (src, rel) in &r.made {
+        staging.link_or_copy(src, &format!("{prefix}{rel}"))?;
     }
     Ok(())
 }
@@ -524,7 +534,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                 let prefix = format!("{handle}/");
                 write_site(&staging, &prefix, &rendered)
                     .map_err(|e| Diagnostics(vec![Diagnostic::error(format!("{e:#}"))]))?;
-                let files = rendered.files.len() + rendered.copies.len();
+                let files = rendered.files.len() + rendered.copies.len() + rendered.made.len();
                 Ok(Outcome::Rebuilt {
                     entry,
                     pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),

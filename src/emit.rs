@@ -87,6 +87,23 @@ impl Staging {
         Ok(())
     }
 
+    /// Hard-links `src` into the output, or copies it where links cannot
+    /// be made (another filesystem, no permission). Only for files nobody
+    /// edits: the output and `src` then share their bytes.
+    pub fn link_or_copy(&self, src: &Path, rel: &str) -> Result<()> {
+        let dest = self.dest(rel)?;
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if std::fs::hard_link(src, &dest).is_err() {
+            std::fs::copy(src, &dest)
+                .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
+        }
+        self.count();
+        Ok(())
+    }
+
     /// Swaps the staging directory in: the old output is renamed aside,
     /// the new one renamed into place, then the old one removed.
     pub fn commit(self) -> Result<()> {
@@ -274,6 +291,24 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn made_files_are_linked_not_copied() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("cached.webp");
+        std::fs::write(&src, b"bytes").unwrap();
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        s.link_or_copy(&src, "assets/a.webp").unwrap();
+        assert!(s.link_or_copy(&src, "../a.webp").is_err());
+        s.commit().unwrap();
+        let out = tmp.path().join("public/assets/a.webp");
+        assert_eq!(std::fs::read(&out).unwrap(), b"bytes");
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().ino(),
+            std::fs::metadata(&src).unwrap().ino()
+        );
     }
 
     #[test]
