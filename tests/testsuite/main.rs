@@ -8,6 +8,7 @@ mod check;
 mod errors;
 mod example;
 mod hostile;
+mod icons;
 mod links;
 mod qr;
 mod serve;
