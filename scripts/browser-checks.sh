@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Browser acceptance checks for every built-in theme: Lighthouse (mobile),
-# axe-core, the Nu HTML Checker, horizontal overflow at 390 px, gzipped size,
-# plus screenshots into docs/screenshots/. See browser/check.mjs and
-# docs/themes.md.
+# Browser acceptance checks for every built-in theme: Lighthouse (mobile,
+# median of 3 runs, 100 required in every category), axe-core, the Nu HTML
+# Checker, horizontal overflow at 390 px, gzipped size, plus screenshots into
+# docs/screenshots/. CI runs it with --no-screenshots. See browser/check.mjs
+# and docs/themes.md.
 #
-#   scripts/browser-checks.sh                 all themes, everything
-#   scripts/browser-checks.sh --themes shop   one theme
+#   scripts/browser-checks.sh                     all themes, everything
+#   scripts/browser-checks.sh --themes shop       one theme
+#   scripts/browser-checks.sh --lighthouse-only   just the Lighthouse scores
 #   scripts/browser-checks.sh --no-screenshots --no-lighthouse
 #
 # Needs: cargo, Node >= 18.20 with npm, Java >= 11 (for vnu.jar) and a

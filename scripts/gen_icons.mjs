@@ -1,39 +1,50 @@
 #!/usr/bin/env node
-// Generates src/icons.rs: brand icons for biopage's link buttons.
+// Generates src/icons.rs: the icons of biopage's social buttons.
 //
-// The brand data (titles, colours, SVG paths on a 24x24 viewBox) comes from the
-// `simple-icons` npm package, which is released under CC0-1.0 (public domain).
-// src/icons.rs was last generated with simple-icons 16.37.0. The `email` and
-// `website` icons are biopage's own (also offered under CC0-1.0).
+// Sources (pinned in scripts/package.json, locked in scripts/package-lock.json):
+//   - simple-icons (CC0-1.0): every brand it has. Its DISCLAIMER.md: the icons
+//     are trademarks of their owners, to be used to represent those brands,
+//     which is what a link to a creator's profile does.
+//   - Font Awesome Free brands (icons CC BY 4.0, attribution in src/icons.rs
+//     and the README): brands simple-icons dropped at the owner's request
+//     (LinkedIn, Amazon). Their "brand icons" terms: only to represent the
+//     company they refer to, as here.
+//   - Font Awesome Free solid (CC BY 4.0): a shopping bag for shops that no
+//     well-kept set with a compatible licence draws (Lazada, Tiki; simple-icons
+//     has refused or not yet cleared them), and the generic `shop`.
+//   - biopage's own `email` and `website` (CC0-1.0, like simple-icons).
+// Font Awesome paths live on a w×512 box; they are scaled and centred onto
+// simple-icons' 24×24 box with svgpath (fitting the drawing's own bounds),
+// rounded to 3 decimals.
 //
-// How to run (from anywhere; nothing is installed into the repository):
+// How to run (from the repository root):
 //
-//   mkdir -p /tmp/si && cd /tmp/si && npm init -y && npm install simple-icons
-//   node /path/to/biopage/scripts/gen_icons.mjs /tmp/si/node_modules/simple-icons
+//   (cd scripts && npm ci --no-audit --no-fund)
+//   node scripts/gen_icons.mjs
+//   cargo test --lib icons
 //
-// The argument is the installed package's directory (default:
-// /tmp/si/node_modules/simple-icons, or $SIMPLE_ICONS_DIR). The script writes
-// src/icons.rs next to this scripts/ folder and runs `rustfmt --edition 2021`
-// on it when rustfmt is on PATH. Check the result with:
-//
-//   rustc --edition 2021 --test src/icons.rs -o /tmp/icons_test && /tmp/icons_test
+// Output is deterministic for a given lock file: sorted, no dates. The
+// script runs `rustfmt --edition 2021` on the result when rustfmt is on PATH.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outPath = resolve(here, '..', 'src', 'icons.rs');
-const pkgDir = resolve(
-  process.argv[2] || process.env.SIMPLE_ICONS_DIR || '/tmp/si/node_modules/simple-icons',
-);
+const require = createRequire(join(here, 'package.json'));
+const pkgDir = (name) => join(here, 'node_modules', name);
+const version = (name) => JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8')).version;
 
-const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-if (pkg.name !== 'simple-icons') {
-  throw new Error(`${pkgDir} is not the simple-icons package (found ${pkg.name})`);
-}
-const si = await import(pathToFileURL(join(pkgDir, 'index.mjs')).href);
+const siVersion = version('simple-icons');
+const faVersion = version('@fortawesome/free-brands-svg-icons');
+const si = await import(pathToFileURL(join(pkgDir('simple-icons'), 'index.mjs')).href);
+const faBrands = require('@fortawesome/free-brands-svg-icons');
+const faSolid = require('@fortawesome/free-solid-svg-icons');
+const svgpath = require('svgpath');
+
 const bySlug = new Map();
 for (const value of Object.values(si)) {
   if (value && typeof value === 'object' && value.slug && value.path) {
@@ -41,20 +52,35 @@ for (const value of Object.values(si)) {
   }
 }
 
-// Slugs we want, in simple-icons' spelling. Missing ones are reported and skipped.
-const WANTED = [
-  'tiktok', 'youtube', 'facebook', 'instagram', 'zalo', 'shopee', 'lazada', 'x',
-  'threads', 'telegram', 'xiaohongshu', 'douyin', 'bilibili', 'sinaweibo', 'wechat',
-  'linkedin', 'spotify', 'github', 'pinterest', 'twitch', 'discord', 'messenger',
-  'whatsapp', 'line', 'kakaotalk', 'snapchat', 'substack', 'patreon', 'kofi', 'tiki',
-  'amazon', 'etsy', 'taobao', 'notion', 'medium', 'calendly',
+const SI = `simple-icons ${siVersion}, CC0-1.0`;
+const FA_BRANDS = `Font Awesome Free ${faVersion} brands, CC BY 4.0`;
+const FA_SOLID = `Font Awesome Free ${faVersion} solid, CC BY 4.0`;
+const OWN_SRC = 'biopage, CC0-1.0';
+
+// Slugs taken from simple-icons, in its spelling. A missing one is an error:
+// a platform the README promises must never silently lose its icon.
+const FROM_SIMPLE_ICONS = [
+  'tiktok', 'youtube', 'facebook', 'instagram', 'zalo', 'shopee', 'x',
+  'threads', 'telegram', 'xiaohongshu', 'bilibili', 'sinaweibo', 'wechat',
+  'spotify', 'github', 'pinterest', 'twitch', 'discord', 'messenger',
+  'whatsapp', 'line', 'kakaotalk', 'snapchat', 'substack', 'patreon', 'kofi',
+  'etsy', 'taobao', 'notion', 'medium', 'calendly',
 ];
 
-// Stand-ins used when simple-icons has no icon of its own for a platform.
-const FALLBACKS = {
-  // Douyin is TikTok's Chinese sibling and uses the same note logo.
-  douyin: { from: 'tiktok', title: 'Douyin' },
+// Stand-ins from simple-icons under another name.
+const SI_STANDINS = {
+  // Douyin is TikTok's Chinese sibling and its logo is the same note.
+  douyin: { from: 'tiktok', title: 'Douyin', note: "TikTok's note: Douyin's logo is the same" },
 };
+
+// From Font Awesome Free: [slug, pack, export name, title, brand colour, note].
+const FROM_FONT_AWESOME = [
+  ['linkedin', faBrands, 'faLinkedin', 'LinkedIn', '0A66C2', FA_BRANDS, 'removed from simple-icons at the owner\'s request'],
+  ['amazon', faBrands, 'faAmazon', 'Amazon', 'FF9900', FA_BRANDS, 'removed from simple-icons at the owner\'s request'],
+  ['lazada', faSolid, 'faBagShopping', 'Lazada', '0F146D', FA_SOLID, 'a generic shopping bag: no set with a compatible licence draws Lazada\'s logo'],
+  ['tiki', faSolid, 'faBagShopping', 'Tiki', '1A94FF', FA_SOLID, 'a generic shopping bag: no set with a compatible licence draws Tiki\'s logo'],
+  ['shop', faSolid, 'faBagShopping', 'Shop', '475569', FA_SOLID, 'generic'],
+];
 
 // biopage's own non-brand icons: single fill-based paths (non-zero winding).
 const OWN = [
@@ -77,6 +103,34 @@ const OWN = [
   },
 ];
 
+// Font Awesome's [width, height, ligatures, unicode, path] onto 0 0 24 24:
+// the drawing's own bounds (some glyphs overflow their nominal w×512 box),
+// scaled so the longer side is 24 like simple-icons, and centred.
+function faTo24(def, name) {
+  if (!def) throw new Error(`Font Awesome has no ${name}`);
+  const d = def.icon[4];
+  if (typeof d !== 'string') throw new Error(`${name}: expected one path`);
+  // bounds of every end and control point (a hull of the curves) once arcs
+  // are turned into curves and everything is absolute
+  const xs = [];
+  const ys = [];
+  for (const seg of svgpath(d).abs().unarc().segments) {
+    const [cmd, ...n] = seg;
+    if (cmd === 'H') xs.push(n[0]);
+    else if (cmd === 'V') ys.push(n[0]);
+    else for (let i = 0; i + 1 < n.length; i += 2) { xs.push(n[i]); ys.push(n[i + 1]); }
+  }
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const s = 24 / Math.max(x1 - x0, y1 - y0);
+  return svgpath(d)
+    .translate(-x0, -y0)
+    .scale(s)
+    .translate((24 - (x1 - x0) * s) / 2, (24 - (y1 - y0) * s) / 2)
+    .abs()
+    .round(3)
+    .toString();
+}
+
 // Alternative names accepted by lookup(), mapped to slugs (all lower case).
 const ALIASES = [
   ['twitter', 'x'],
@@ -94,27 +148,36 @@ const ALIASES = [
   ['site', 'website'],
   ['link', 'website'],
   ['homepage', 'website'],
+  ['store', 'shop'],
+  ['whatsapp business', 'whatsapp'],
+  ['facebook messenger', 'messenger'],
 ];
 
 const icons = [];
-const missing = [];
-const substituted = [];
-for (const slug of WANTED) {
+for (const slug of FROM_SIMPLE_ICONS) {
   const icon = bySlug.get(slug);
-  if (icon) {
-    icons.push({ slug, title: icon.title, hex: icon.hex.toUpperCase(), path: icon.path });
-  } else if (FALLBACKS[slug] && bySlug.get(FALLBACKS[slug].from)) {
-    const base = bySlug.get(FALLBACKS[slug].from);
-    icons.push({ slug, title: FALLBACKS[slug].title, hex: base.hex.toUpperCase(), path: base.path });
-    substituted.push(`${slug} (uses ${FALLBACKS[slug].from})`);
-  } else {
-    missing.push(slug);
-  }
+  if (!icon) throw new Error(`simple-icons ${siVersion} has no ${slug}: pick another source`);
+  icons.push({ slug, title: icon.title, hex: icon.hex.toUpperCase(), path: icon.path, source: SI });
 }
-icons.push(...OWN);
+for (const [slug, { from, title, note }] of Object.entries(SI_STANDINS)) {
+  const base = bySlug.get(from);
+  if (!base) throw new Error(`simple-icons ${siVersion} has no ${from} (stand-in for ${slug})`);
+  icons.push({ slug, title, hex: base.hex.toUpperCase(), path: base.path, source: `${SI}; ${note}` });
+}
+for (const [slug, pack, name, title, hex, source, note] of FROM_FONT_AWESOME) {
+  icons.push({ slug, title, hex, path: faTo24(pack[name], name), source: `${source}; ${note}` });
+}
+for (const own of OWN) icons.push({ ...own, source: OWN_SRC });
 icons.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
 
 const slugs = new Set(icons.map((i) => i.slug));
+// What issue 5 and the README promise: generation fails without any of them.
+const REQUIRED = [
+  'tiktok', 'youtube', 'facebook', 'instagram', 'zalo', 'shopee', 'lazada', 'x', 'threads',
+  'telegram', 'xiaohongshu', 'douyin', 'bilibili', 'sinaweibo', 'wechat', 'email', 'website',
+];
+for (const r of REQUIRED) if (!slugs.has(r)) throw new Error(`required icon ${r} missing`);
+for (const i of icons) if (!i.source) throw new Error(`${i.slug}: no source`);
 const aliases = ALIASES.filter(([, target]) => slugs.has(target));
 for (const [alias, target] of ALIASES) {
   if (!slugs.has(target)) console.warn(`alias ${alias} -> ${target} dropped: no such icon`);
@@ -129,13 +192,19 @@ for (const i of icons) {
 const rs = (s) => JSON.stringify(s); // the strings here are plain ASCII/printable
 
 let out = '';
-out += `//! Brand icons (SVG paths on a 24×24 viewBox) from simple-icons v${pkg.version} (CC0-1.0). Generated by scripts/gen_icons.mjs; do not edit by hand.\n`;
+out += '//! Icons of the social buttons: one SVG path each on a 24×24 viewBox.\n';
+out += '//! Generated by scripts/gen_icons.mjs from the versions pinned in\n';
+out += '//! scripts/package-lock.json; do not edit by hand.\n';
 out += '//!\n';
-out += '//! `email` and `website` are biopage\'s own icons, not brands.\n';
-if (missing.length) {
-  out += `//! Not in simple-icons v${pkg.version}, so absent here: ${missing.join(', ')}.\n`;
-}
-if (substituted.length) out += `//! Stand-ins: ${substituted.join(', ')}.\n`;
+out += '//! Sources and licences (each icon names its own in a comment):\n';
+out += `//! - simple-icons ${siVersion} (https://simpleicons.org), CC0-1.0.\n`;
+out += `//! - Font Awesome Free ${faVersion} by Fonticons, Inc. (https://fontawesome.com),\n`;
+out += '//!   icons under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/);\n';
+out += '//!   scaled from their own bounds onto 24×24.\n';
+out += '//! - biopage\'s own `email` and `website`, CC0-1.0.\n';
+out += '//!\n';
+out += '//! Brand icons are trademarks of their owners, used only to represent them.\n';
+out += '//! Lazada and Tiki have no logo in any such set: they get a generic shopping bag.\n';
 out += '\n';
 out += '/// One icon: `path` is the `d` attribute of a single `<path>` on a `0 0 24 24` viewBox.\n';
 out += '#[derive(Debug, Clone, Copy, PartialEq, Eq)]\n';
@@ -148,6 +217,7 @@ out += '}\n\n';
 out += '/// All icons, sorted by slug.\n';
 out += 'pub const ICONS: &[Icon] = &[\n';
 for (const i of icons) {
+  out += `    // ${i.source}\n`;
   out += `    Icon {\n        slug: ${rs(i.slug)},\n        title: ${rs(i.title)},\n        hex: ${rs(i.hex)},\n        path: ${rs(i.path)},\n    },\n`;
 }
 out += '];\n\n';
@@ -168,6 +238,19 @@ pub fn lookup(platform: &str) -> Option<&'static Icon> {
         .iter()
         .find(|icon| icon.slug == slug)
         .or_else(|| ICONS.iter().find(|icon| icon.title.eq_ignore_ascii_case(&key)))
+}
+
+/// The icon of a social link: its platform's, else by the link's scheme
+/// (\`mailto:\` is email), else the generic website icon, so every social
+/// button shows an icon whatever platform name the creator typed.
+pub fn for_social(platform: &str, url: &str) -> &'static Icon {
+    lookup(platform)
+        .or_else(|| {
+            let scheme = url.trim_start().get(..7)?;
+            scheme.eq_ignore_ascii_case("mailto:").then(|| lookup("email"))?
+        })
+        .or_else(|| lookup("website"))
+        .expect("the website icon is generated")
 }
 
 #[cfg(test)]
@@ -240,6 +323,54 @@ ${[
         assert_eq!(lookup("nope"), None);
         assert_eq!(lookup(""), None);
     }
+
+    #[test]
+    fn every_platform_the_readme_promises_has_its_icon() {
+        for slug in [
+${REQUIRED.map((s) => `            ${rs(s)},`).join('\n')}
+        ] {
+            let icon = lookup(slug).unwrap_or_else(|| panic!("no icon for {slug}"));
+            assert!(icon.path.len() > 20, "{slug}: path too short");
+            assert!(icon.path.starts_with('M'), "{slug}: path must start with M");
+        }
+    }
+
+    #[test]
+    fn paths_stay_on_the_24_box() {
+        // the scaled Font Awesome paths are absolute: every number in them
+        // (coordinates, arc radii and flags) lies within the 24×24 box
+        for slug in ["linkedin", "amazon", "lazada", "tiki", "shop"] {
+            let path = lookup(slug).unwrap().path;
+            let mut nums = Vec::new();
+            let mut cur = String::new();
+            for c in path.chars().chain(std::iter::once(' ')) {
+                let starts_new = c == '-' || (c == '.' && cur.contains('.'));
+                if c.is_ascii_digit() || ((c == '.' || c == '-') && !starts_new) {
+                    cur.push(c);
+                    continue;
+                }
+                if !cur.is_empty() {
+                    nums.push(cur.parse::<f64>().unwrap());
+                    cur.clear();
+                }
+                if c == '-' || c == '.' {
+                    cur.push(c);
+                }
+            }
+            assert!(nums.len() > 10, "{slug}");
+            assert!(nums.iter().all(|n| (0.0..=24.0).contains(n)), "{slug}: {path}");
+        }
+    }
+
+    #[test]
+    fn social_icons_fall_back_by_scheme_then_to_website() {
+        assert_eq!(for_social("tiktok", "https://www.tiktok.com/@a").slug, "tiktok");
+        assert_eq!(for_social("Contact", "mailto:a@b.example").slug, "email");
+        assert_eq!(for_social("contact", " MAILTO:a@b.example").slug, "email");
+        assert_eq!(for_social("my blog", "https://blog.example/").slug, "website");
+        assert_eq!(for_social("", "mail").slug, "website");
+        assert_eq!(for_social("zalo", "mailto:x@y.example").slug, "zalo");
+    }
 }
 `;
 
@@ -248,6 +379,4 @@ const fmt = spawnSync('rustfmt', ['--edition', '2021', outPath], { stdio: 'inher
 if (fmt.error) console.warn('rustfmt not found: run `rustfmt --edition 2021 src/icons.rs` yourself');
 else if (fmt.status !== 0) throw new Error('rustfmt failed');
 
-console.log(`wrote ${outPath}: ${icons.length} icons from simple-icons v${pkg.version}`);
-if (missing.length) console.log(`missing from simple-icons: ${missing.join(', ')}`);
-if (substituted.length) console.log(`stand-ins: ${substituted.join(', ')}`);
+console.log(`wrote ${outPath}: ${icons.length} icons (simple-icons ${siVersion}, Font Awesome Free ${faVersion})`);

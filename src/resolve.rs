@@ -916,9 +916,11 @@ pub fn resolve(
                     }),
                     href: ctx.tag(dest, None, None, &vars),
                     dest: dest.as_str().to_string(),
-                    icon: icon
-                        .map(|i| i.path.to_string())
-                        .or_else(|| crate::icons::lookup("website").map(|i| i.path.to_string())),
+                    icon: Some(
+                        crate::icons::for_social(&platform, dest.as_str())
+                            .path
+                            .to_string(),
+                    ),
                     platform,
                 })
             })

@@ -8,6 +8,7 @@ mod check;
 mod errors;
 mod example;
 mod hostile;
+mod icons;
 mod images;
 mod links;
 mod qr;
