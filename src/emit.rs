@@ -25,10 +25,7 @@ impl Staging {
         };
         std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
+        let name = output_name(target);
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.biopage-"))
             .tempdir_in(&parent)
@@ -177,6 +174,19 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&trash);
         result
     }
+}
+
+/// The output directory's own name (`public` when it has none, as `.`).
+fn output_name(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into())
+}
+
+/// `.<name>.<what>` beside the output `<name>`: where a build keeps what
+/// must survive it (caches) without publishing it, on the same filesystem.
+pub fn beside(out: &Path, what: &str) -> PathBuf {
+    out.with_file_name(format!(".{}.{what}", output_name(out)))
 }
 
 /// Refuses output directories whose replacement would destroy the user's

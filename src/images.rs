@@ -249,13 +249,10 @@ pub struct Images {
 /// for that one instead of encoding the same file again.
 type Cell = Arc<OnceLock<Result<(), String>>>;
 
-/// `.public.biopage-images/` beside `public/` (see `build::cache_path`).
+/// `.public.biopage-images/` beside `public/`, like the agency's record
+/// (`incremental::cache_path`).
 pub fn cache_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.biopage-images"))
+    crate::emit::beside(out, "biopage-images")
 }
 
 impl Images {

@@ -79,11 +79,7 @@ pub struct Stamp {
 /// Where the cache of output `out` lives: beside it, never inside it (the
 /// output directory is published as it is).
 pub fn cache_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.biopage-cache.json"))
+    crate::emit::beside(out, "biopage-cache.json")
 }
 
 /// Reads the previous build's record; anything unreadable or from another
