@@ -47,17 +47,7 @@ fn dir(tmp: &tempfile::TempDir) -> std::path::PathBuf {
 }
 
 fn build_into(agency: &Path, out: &Path, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "build",
-        agency.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    biopage(&args)
+    build_to(agency, out, &[&["-q"], extra].concat())
 }
 
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -170,14 +160,7 @@ fn incremental_rebuild_renders_one_creator_and_equals_a_clean_build() {
     std::fs::write(&p, text).unwrap();
     // remove another
     std::fs::remove_dir_all(dir(&tmp).join("creators/c05")).unwrap();
-    let run = biopage(&[
-        "build",
-        dir(&tmp).to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&dir(&tmp), &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("(1 rendered, 4 unchanged)"),
@@ -189,14 +172,7 @@ fn incremental_rebuild_renders_one_creator_and_equals_a_clean_build() {
     assert_eq!(tree(&out), tree(&clean));
     assert!(!out.join("c05").exists());
     // nothing changed: nothing is rendered
-    let run = biopage(&[
-        "build",
-        dir(&tmp).to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&dir(&tmp), &out, &[]);
     assert!(
         run.stderr.contains("(0 rendered, 5 unchanged)"),
         "{}",
@@ -212,14 +188,7 @@ fn incremental_rebuild_renders_one_creator_and_equals_a_clean_build() {
             .replace("utm_medium = \"bio\"", "utm_medium = \"link\""),
     )
     .unwrap();
-    let run = biopage(&[
-        "build",
-        dir(&tmp).to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&dir(&tmp), &out, &[]);
     assert!(
         run.stderr.contains("(5 rendered, 0 unchanged)"),
         "{}",
@@ -309,14 +278,7 @@ fn init_agency_builds() {
 }
 
 fn build_at(agency: &Path, out: &Path, date: &str) -> Run {
-    biopage(&[
-        "build",
-        agency.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        date,
-    ])
+    build_to(agency, out, &["--date", date])
 }
 
 #[test]

@@ -5,14 +5,7 @@ use crate::*;
 fn build_example() -> (tempfile::TempDir, String) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let run = biopage(&[
-        "build",
-        repo().join("example-site").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&repo().join("example-site"), &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     (tmp, html)

@@ -80,15 +80,7 @@ fn assert_inert(out: &Path) {
 fn run_case(dir: &Path, expected: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let run = biopage(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-        "-q",
-    ]);
+    let run = build_to(dir, &out, &["-q"]);
     assert!(
         run.code != 101 && !run.stderr.contains("panicked"),
         "{}: panic\n{}",

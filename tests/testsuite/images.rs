@@ -297,14 +297,7 @@ fn an_agency_encodes_a_shared_image_once() {
         std::fs::write(c.join("images/serum-b5.jpg"), &serum).unwrap();
     }
     let out = tmp.path().join("public");
-    let run = biopage(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&dir, &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // the product's 4 files once; a touch icon and a card per creator
     assert_eq!(encoded(&run), 4 + 2 * handles.len(), "{}", run.stderr);

@@ -90,6 +90,17 @@ pub fn biopage(args: &[&str]) -> Run {
     }
 }
 
+/// `biopage build SITE -o OUT`, on the tests' fixed date unless `extra`
+/// names another.
+pub fn build_to(site: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["build", site.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    if !extra.contains(&"--date") {
+        args.extend_from_slice(&["--date", "2026-11-24"]);
+    }
+    args.extend_from_slice(extra);
+    biopage(&args)
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -3,7 +3,7 @@
 //! address of its page. The tools are required, not optional: `.ci/run`
 //! installs them (Debian: `apt-get install zbar-tools librsvg2-bin`).
 
-use crate::{biopage, repo};
+use crate::{biopage, build_to, repo};
 use std::path::Path;
 use std::process::Command;
 
@@ -65,14 +65,7 @@ fn qr_files(out: &Path) -> Vec<String> {
 fn every_qr_code_decodes_to_its_page_url() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let run = biopage(&[
-        "build",
-        repo().join("example-site").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&repo().join("example-site"), &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         qr_files(&out),

@@ -163,14 +163,7 @@ fn agency_style_is_a_default_and_root_headers_allow_every_creator() {
         }
     }
     let out = tmp.path().join("public");
-    let run = biopage(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&dir, &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
     let (ann, bob, headers) = (
@@ -496,14 +489,7 @@ fn the_profiles_disclosure_wording_beats_the_agencys() {
     )
     .unwrap();
     let out = tmp.path().join("public");
-    let run = biopage(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-11-24",
-    ]);
+    let run = build_to(&dir, &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = std::fs::read_to_string(out.join("ann/index.html")).unwrap();
     assert_eq!(
