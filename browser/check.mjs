@@ -17,14 +17,14 @@
 //
 // Usage: node check.mjs [--bin PATH] [--themes a,b] [--no-lighthouse]
 //          [--lighthouse-only] [--no-screenshots] [--no-stress] [--lh-runs N]
-//          [--lh-min N] [--lh-min-perf N] [--lh-normal-priority] [--keep]
+//          [--lh-min N] [--lh-min-perf N] [--lh-realtime] [--keep]
 //          [--json FILE]
 // Lighthouse runs LH_RUNS times (default 3) per theme and each category's
 // score is the median of the runs; --lh-min is the lowest passing median
 // (default 100) of every category, --lh-min-perf overrides it for
-// performance. --lighthouse-only skips everything but Lighthouse. The
-// Lighthouse browser runs at real-time priority where allowed (see
-// realtimeChrome); --lh-normal-priority turns that off.
+// performance. --lighthouse-only skips everything but Lighthouse.
+// --lh-realtime runs the Lighthouse browser at real-time priority (see
+// realtimeChrome), for a machine busy with other work.
 // Environment: CHROME_PATH (default /usr/bin/chromium), JAVA (default java).
 
 import { spawnSync } from 'node:child_process';
@@ -71,8 +71,8 @@ const THEMES = (opt('--themes', '') || fs.readdirSync(path.join(ROOT, 'themes'))
   .filter((t) => fs.existsSync(path.join(ROOT, 'themes', t, 'theme.toml'))).sort().join(','))
   .split(',').filter(Boolean);
 const LH_ONLY = flag('--lighthouse-only');
-const LH_RT = !flag('--lh-normal-priority');
-let LH_PRIORITY = 'normal (--lh-normal-priority)';
+const LH_RT = flag('--lh-realtime');
+let LH_PRIORITY = 'normal';
 const DO_LH = !flag('--no-lighthouse');
 if (LH_ONLY && !DO_LH) die('--lighthouse-only and --no-lighthouse exclude each other');
 const DO_SHOTS = !flag('--no-screenshots') && !LH_ONLY;
@@ -303,6 +303,8 @@ async function launch(executablePath = CHROME) {
   return puppeteer.launch({
     executablePath,
     headless: true,
+    // a browser that stops answering fails in a minute, not puppeteer's three
+    protocolTimeout: 60_000,
     userDataDir: fs.mkdtempSync(path.join(WORK, 'profile-')),
     args: CHROME_FLAGS.filter((f) => f !== '--headless'),
   });
@@ -310,15 +312,13 @@ async function launch(executablePath = CHROME) {
 
 // Lighthouse's simulated throttling multiplies the main-thread time it
 // observes by 4, so on a shared machine every millisecond the page's
-// renderer waits for a core while other processes run counts as page work
-// (total blocking time doubles or triples on a busy 2-core machine). The
-// Lighthouse browser therefore runs under SCHED_FIFO at the lowest real-time
-// priority (chrt -f 1, inherited by its renderers; Chromium resets nice
-// values but not the policy), which stands in for the dedicated machine
-// Lighthouse assumes: other processes cannot preempt it, the page's own work
-// and the throttling are unchanged, and the kernel still keeps 5% of each
-// second for everything else. Without chrt or the right to use it (root or
-// CAP_SYS_NICE) the browser runs at normal priority, and the report says so.
+// renderer waits for a core while other processes run counts as page work.
+// CI runs Lighthouse while nothing else of its own runs, at normal priority.
+// --lh-realtime runs the Lighthouse browser under SCHED_FIFO at the lowest
+// real-time priority (chrt -f 1, inherited by its renderers) for a machine
+// that is busy with other work; it is not the default because a real-time
+// Chromium can starve its own normal-priority helpers and hang (a CI run
+// lost a Lighthouse run to 'Target.closeTarget timed out' that way).
 function realtimeChrome() {
   const ok = spawnSync('chrt', ['-f', '1', 'true']).status === 0;
   LH_PRIORITY = ok ? 'real-time (chrt -f 1)' : 'normal (chrt -f 1 not permitted here)';
@@ -404,10 +404,45 @@ const LH_FLAGS = {
   screenEmulation: { mobile: true, width: 412, height: 823, deviceScaleFactor: 1.75, disabled: false },
 };
 
-async function runLighthouse(url, port) {
+// The browser Lighthouse drives, which can be replaced when it stops
+// answering: a run that throws (the browser hung or crashed) measured
+// nothing, so it is retried in a new browser, at most LH_RETRIES times per
+// theme and said in the log; a run that returns is kept whatever it scored.
+const LH_RETRIES = 2;
+async function lighthouseBrowser() {
+  const exe = LH_RT ? realtimeChrome() : CHROME;
+  const lh = { browser: null, port: 0, retries: 0 };
+  lh.start = async () => {
+    lh.browser = await launch(exe);
+    lh.port = Number(new URL(lh.browser.wsEndpoint()).port);
+  };
+  lh.restart = async () => {
+    const proc = lh.browser.process();
+    await Promise.race([lh.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+    if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+    await lh.start();
+  };
+  await lh.start();
+  return lh;
+}
+
+async function lighthouseOnce(url, lh) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lighthouse(url, { port: lh.port, ...LH_FLAGS });
+    } catch (e) {
+      if (attempt >= LH_RETRIES) throw e;
+      lh.retries++;
+      log(`lighthouse run threw (${String(e.message || e).split('\n')[0]}); retrying in a new browser`);
+      await lh.restart();
+    }
+  }
+}
+
+async function runLighthouse(url, lh) {
   const runs = [];
   for (let i = 0; i < LH_RUNS; i++) {
-    const r = await lighthouse(url, { port, ...LH_FLAGS });
+    const r = await lighthouseOnce(url, lh);
     const lhr = r.lhr;
     const s = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]));
     const failed = [];
@@ -523,8 +558,7 @@ async function main() {
   const server = await startServer();
   const base = `http://127.0.0.1:${server.port}/`;
   const browser = await launch();
-  const lhBrowser = DO_LH ? await launch(LH_RT ? realtimeChrome() : CHROME) : null;
-  const lhPort = lhBrowser ? Number(new URL(lhBrowser.wsEndpoint()).port) : 0;
+  const lh = DO_LH ? await lighthouseBrowser() : null;
   const rows = [];
   const details = {};
   const allHtml = [];
@@ -551,7 +585,7 @@ async function main() {
     // Lighthouse first, while nothing else of ours runs: it times the page
     if (DO_LH) {
       log(`lighthouse ${theme}`);
-      const r = await runLighthouse(base, lhPort);
+      const r = await runLighthouse(base, lh);
       row.lh = r.s;
       row.lhRuns = r.runs;
       det.lighthouse = r.failed;
@@ -649,7 +683,7 @@ async function main() {
   }
 
   await browser.close();
-  if (lhBrowser) await lhBrowser.close();
+  if (lh) await lh.browser.close();
   await server.close();
 
   // ------------------------------------------------------------ report
@@ -671,7 +705,7 @@ async function main() {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const b of body) console.log(line(b));
   if (DO_LH) {
-    console.log(`\nLighthouse ${LH_VERSION}, mobile, simulated throttling, browser priority ${LH_PRIORITY}; each score is the median of ${LH_RUNS} run(s)${LH_RUNS === 3 ? ' (a third run is skipped when two gave 100 everywhere: the median is 100 whatever it says)' : ''}:`);
+    console.log(`\nLighthouse ${LH_VERSION}, mobile, simulated throttling, browser priority ${LH_PRIORITY}${lh?.retries ? `, ${lh.retries} run(s) that threw retried in a new browser` : ''}; each score is the median of ${LH_RUNS} run(s)${LH_RUNS === 3 ? ' (a third run is skipped when two gave 100 everywhere: the median is 100 whatever it says)' : ''}:`);
     for (const r of rows) {
       if (r.lhRuns) console.log(`  ${r.theme.padEnd(8)} perf/a11y/best-practices/seo per run: ${r.lhRuns.map((x) => `${CATEGORIES.map((c) => x[c]).join('/')} (cpu ${x.cpu ?? '?'}%${x.idle !== undefined ? `, idle ${x.idle ?? '?'}` : ''})`).join(', ')}`);
     }
