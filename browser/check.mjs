@@ -426,15 +426,37 @@ async function lighthouseBrowser() {
   return lh;
 }
 
+// A run normally takes 10-20 s; one still going after this long is stuck.
+const LH_RUN_LIMIT_MS = Number(process.env.BIOPAGE_LH_RUN_LIMIT_MS || 150_000);
+
+// Lighthouse's own pending promises of an abandoned run reject, unhandled,
+// when its browser goes away; after such a run those are expected noise.
+let abandonedRuns = 0;
+process.on('unhandledRejection', (e) => {
+  if (abandonedRuns > 0) return;
+  console.error(e);
+  process.exit(2);
+});
+
 async function lighthouseOnce(url, lh) {
   for (let attempt = 0; ; attempt++) {
+    let timer;
     try {
-      return await lighthouse(url, { port: lh.port, ...LH_FLAGS });
+      const stuck = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no result after ${LH_RUN_LIMIT_MS / 1000} s`)), LH_RUN_LIMIT_MS);
+      });
+      const run = lighthouse(url, { port: lh.port, ...LH_FLAGS });
+      // an abandoned run rejects later, when its browser is replaced
+      run.catch(() => {});
+      return await Promise.race([run, stuck]);
     } catch (e) {
+      abandonedRuns++;
       if (attempt >= LH_RETRIES) throw e;
       lh.retries++;
       log(`lighthouse run threw (${String(e.message || e).split('\n')[0]}); retrying in a new browser`);
       await lh.restart();
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
