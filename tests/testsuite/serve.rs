@@ -525,6 +525,27 @@ fn a_burst_of_saves_is_one_rebuild() {
 }
 
 #[test]
+fn short_links_without_go_pages_answer_from_redirects() {
+    let text = format!(
+        "go_pages = false\n{}\n[[links]]\nid = \"serum\"\ntitle = \"Serum\"\nurl = \"https://shop.example/serum?a=1\"\n",
+        profile("Short links")
+    );
+    let site = Fixture::new(&text, None);
+    let server = start(site.path());
+    for path in ["/go/serum/", "/go/serum"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 302, "{path}: {}", r.head);
+        let to = r.header("location").unwrap();
+        assert!(to.starts_with("https://shop.example/serum?a=1&"), "{to}");
+        assert!(to.contains("utm_source="), "{to}");
+    }
+    // only what a rule names: anything else is still the 404 page
+    let r = server.get("/go/other/");
+    assert_eq!(r.status, 404, "{}", r.head);
+    assert!(r.header("location").is_none());
+}
+
+#[test]
 fn only_get_and_head_are_allowed() {
     let site = Fixture::new(&profile("Methods"), None);
     let server = start(site.path());
