@@ -525,6 +525,28 @@ fn a_burst_of_saves_is_one_rebuild() {
 }
 
 #[test]
+fn only_ip_addresses_and_localhost_may_be_named_in_host() {
+    let site = Fixture::new(&profile("Hosts"), None);
+    let server = start(site.path());
+    let get = |host: &str| {
+        request(
+            server.port,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    };
+    for host in [
+        format!("127.0.0.1:{}", server.port),
+        format!("localhost:{}", server.port),
+    ] {
+        assert_eq!(get(&host).status, 200, "{host}");
+    }
+    // a rebinding page's own name pointed at 127.0.0.1
+    let r = get(&format!("rebind.evil.example:{}", server.port));
+    assert_eq!(r.status, 403, "{}", r.head);
+    assert!(!r.text().contains("Linh"), "{}", r.text());
+}
+
+#[test]
 fn short_links_without_go_pages_answer_from_redirects() {
     let text = format!(
         "go_pages = false\n{}\n[[links]]\nid = \"serum\"\ntitle = \"Serum\"\nurl = \"https://shop.example/serum?a=1\"\n",
