@@ -317,8 +317,8 @@ async function launch(executablePath = CHROME) {
 // --lh-realtime runs the Lighthouse browser under SCHED_FIFO at the lowest
 // real-time priority (chrt -f 1, inherited by its renderers) for a machine
 // that is busy with other work; it is not the default because a real-time
-// Chromium can starve its own normal-priority helpers and hang (a CI run
-// lost a Lighthouse run to 'Target.closeTarget timed out' that way).
+// Chromium can starve its own normal-priority helpers and hang (the likely
+// cause of a CI run's 'Target.closeTarget timed out').
 function realtimeChrome() {
   const ok = spawnSync('chrt', ['-f', '1', 'true']).status === 0;
   LH_PRIORITY = ok ? 'real-time (chrt -f 1)' : 'normal (chrt -f 1 not permitted here)';
@@ -407,7 +407,7 @@ const LH_FLAGS = {
 // The browser Lighthouse drives, which can be replaced when it stops
 // answering: a run that throws (the browser hung or crashed) measured
 // nothing, so it is retried in a new browser, at most LH_RETRIES times per
-// theme and said in the log; a run that returns is kept whatever it scored.
+// run and said in the log; a run that returns is kept whatever it scored.
 const LH_RETRIES = 2;
 async function lighthouseBrowser() {
   const exe = LH_RT ? realtimeChrome() : CHROME;
@@ -509,14 +509,20 @@ async function runLighthouse(url, lh) {
   return { s, runs: runs.map((r) => ({ ...r.s, cpu: r.cpu, idle: r.idle })), failed: [...new Set(runs.flatMap((r) => r.failed))], lhr: mid.lhr };
 }
 
+// The process and thread of the page's main thread in a trace's events.
+function rendererMain(ev) {
+  const pid = ev.find((e) => e.name === 'TracingStartedInBrowser')?.args?.data?.frames?.[0]?.processId;
+  const tid = ev.find((e) => e.pid === pid && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+  return { pid, tid };
+}
+
 // How much of the wall time of the page's main-thread tasks (those over
 // 10 ms) the thread actually ran on a core; it waited the rest, for I/O or
 // for a core. A share that falls with the machine's load means the
 // throttled timings (total blocking time above all) measured the load.
 function cpuShare(trace) {
   const ev = trace?.traceEvents || [];
-  const pid = ev.find((e) => e.name === 'TracingStartedInBrowser')?.args?.data?.frames?.[0]?.processId;
-  const tid = ev.find((e) => e.pid === pid && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+  const { pid, tid } = rendererMain(ev);
   let wall = 0;
   let cpu = 0;
   for (const e of ev) {
@@ -536,8 +542,7 @@ async function idlePerformance(url, artifacts, flags) {
   try {
     const trace = structuredClone(artifacts.Trace);
     const ev = trace.traceEvents;
-    const pid = ev.find((e) => e.name === 'TracingStartedInBrowser')?.args?.data?.frames?.[0]?.processId;
-    const tid = ev.find((e) => e.pid === pid && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+    const { pid, tid } = rendererMain(ev);
     const main = ev.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur > 0);
     for (const t of main.filter((e) => e.name === 'RunTask' && e.tdur !== undefined)) {
       const k = Math.min(1, t.tdur / t.dur);
