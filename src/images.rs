@@ -776,7 +776,7 @@ fn og_card_into(
 ) -> RgbImage {
     let (w, h) = (OG_WIDTH, OG_HEIGHT);
     // A left-to-right gradient: one row, repeated. Identical rows cost the
-    // PNG encoder almost nothing (its "up" filter leaves zeros), which keeps
+    // PNG encoder almost nothing (its Paeth filter leaves zeros), which keeps
     // the card cheap for an agency that draws ten thousand of them.
     let row: Vec<u8> = (0..w)
         .flat_map(|x| mix(ACCENT, ACCENT_DEEP, x as f32 / w as f32))
@@ -793,9 +793,9 @@ fn og_card_into(
     // the picture flattened onto white, as RGB rows
     let picture: RgbImage = match avatar {
         Some(img) => {
-            let mut rgba = resized(img, d).into_rgba8();
+            let rgba = resized(img, d).into_rgba8();
             let mut rgb = RgbImage::new(d, d);
-            for (to, from) in rgb.pixels_mut().zip(rgba.pixels_mut()) {
+            for (to, from) in rgb.pixels_mut().zip(rgba.pixels()) {
                 let Rgba([pr, pg, pb, pa]) = *from;
                 to.0 = if pa == 255 {
                     [pr, pg, pb]

@@ -138,19 +138,20 @@ fn social_buttons(html: &str) -> Vec<(String, String, String, String)> {
     doc.select(&a)
         .map(|e| {
             let attr = |n: &str| e.value().attr(n).unwrap_or_default().to_string();
-            let hidden = e
-                .select(&svg)
-                .next()
-                .and_then(|s| s.value().attr("aria-hidden"))
-                .unwrap_or_default()
-                .to_string();
-            let d = e
-                .select(&path)
-                .next()
-                .and_then(|p| p.value().attr("d"))
-                .unwrap_or_default()
-                .to_string();
-            (attr("aria-label"), attr("title"), hidden, d)
+            // `n` of the first element inside the link that `sel` matches
+            let inner = |sel: &scraper::Selector, n: &str| {
+                e.select(sel)
+                    .next()
+                    .and_then(|x| x.value().attr(n))
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            (
+                attr("aria-label"),
+                attr("title"),
+                inner(&svg, "aria-hidden"),
+                inner(&path, "d"),
+            )
         })
         .collect()
 }
