@@ -189,8 +189,9 @@ pub(crate) fn render_with(
         }
     }
     let go_pages = if resolved.go_pages { max_go } else { 0 };
+    let mut go = renderer.go_pages(main);
     for r in resolved.redirects.iter().take(go_pages) {
-        match renderer.go(main, r, r.sponsored) {
+        match go.render(r) {
             Ok(html) => out.push((format!("{}index.html", r.path), html.into_bytes())),
             Err(d) => {
                 errors.push(d);
