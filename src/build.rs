@@ -623,6 +623,11 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         staging.commit()?;
     }
     incremental::write(&opts.out, &cache)?;
+    // A build of everyone shows which cached images the output still uses;
+    // `--only` and shards leave the rest of the agency's cache for later.
+    if opts.only.is_none() && opts.shard.is_none() {
+        images.prune_unlinked();
+    }
     summary.elapsed = started.elapsed();
     summary.encoded = images.encoded();
     if !summary.failed.is_empty() {

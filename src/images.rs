@@ -312,13 +312,28 @@ impl Images {
     /// site, what it no longer shows. (Agencies keep theirs: creators that
     /// did not change were not asked for their images.)
     pub fn prune(&self) {
+        self.prune_except(|_| false);
+    }
+
+    /// Removes cached files that this build did not use and that no output
+    /// file links to: after a build of every creator of an agency. Creators
+    /// that did not change were not asked for their images, but their output
+    /// still shares those files' bytes (hard links), so a link count of one
+    /// means only the cache holds the file: its creator changed or left.
+    /// Where the output holds copies instead (another filesystem), an
+    /// unchanged creator's files go too and are made again on its next change.
+    pub fn prune_unlinked(&self) {
+        self.prune_except(linked_from_output);
+    }
+
+    fn prune_except(&self, keep: impl Fn(&std::fs::DirEntry) -> bool) {
         let used = self.cells.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !used.contains_key(&name) {
+            if !used.contains_key(&name) && !keep(&e) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -389,6 +404,19 @@ impl Images {
             .map_err(|e| format!("cannot write {}: {}", self.dir.join(key).display(), e.error))?;
         Ok(())
     }
+}
+
+/// Whether a cache file has another name, an output file linked to it.
+#[cfg(unix)]
+fn linked_from_output(e: &std::fs::DirEntry) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    e.metadata().is_ok_and(|m| m.nlink() > 1)
+}
+
+/// Without link counts, every file might be in use: keep them all.
+#[cfg(not(unix))]
+fn linked_from_output(_: &std::fs::DirEntry) -> bool {
+    true
 }
 
 fn problem(c: &ImageCopy, msg: &str) -> Diagnostic {

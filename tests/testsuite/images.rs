@@ -314,6 +314,70 @@ fn an_agency_encodes_a_shared_image_once() {
 }
 
 #[test]
+fn an_agency_build_drops_cached_images_no_creator_uses_any_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("agency");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("agency.toml"),
+        "base_url = \"https://bio.example/{handle}/\"\n",
+    )
+    .unwrap();
+    let serum = std::fs::read(repo().join("example-site/images/serum-b5.jpg")).unwrap();
+    let toner = std::fs::read(repo().join("example-site/images/toner.jpg")).unwrap();
+    for (h, picture) in [("anh", &serum), ("bao", &toner)] {
+        let c = dir.join("creators").join(h);
+        std::fs::create_dir_all(c.join("images")).unwrap();
+        std::fs::write(
+            c.join("profile.toml"),
+            format!("name = \"{h}\"\nhandle = \"{h}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(c.join("products.toml"), PRODUCT).unwrap();
+        std::fs::write(c.join("images/serum-b5.jpg"), picture).unwrap();
+    }
+    let out = tmp.path().join("public");
+    let cache = tmp.path().join(".public.biopage-images");
+    let listing = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let first = build_to(&dir, &out, &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = listing();
+
+    // anh's picture changes: only anh is rebuilt, and bao's files stay cached
+    // although this build never asked for them
+    let other = std::fs::read(repo().join("example-site/images/mascara.jpg")).unwrap();
+    std::fs::write(dir.join("creators/anh/images/serum-b5.jpg"), other).unwrap();
+    let second = build_to(&dir, &out, &[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.stderr.contains("1 rendered"), "{}", second.stderr);
+    assert_eq!(encoded(&second), 4, "{}", second.stderr);
+    let after = listing();
+    assert_eq!(after.len(), before.len(), "{before:?} then {after:?}");
+    let gone: Vec<_> = before.difference(&after).collect();
+    assert_eq!(
+        gone.len(),
+        4,
+        "anh's old product files leave the cache: {gone:?}"
+    );
+    // everything still cached is what the output shows
+    #[cfg(unix)]
+    for name in &after {
+        use std::os::unix::fs::MetadataExt as _;
+        let links = std::fs::metadata(cache.join(name)).unwrap().nlink();
+        assert!(links > 1, "{name} is cached but no page uses it");
+    }
+    // and a build of one creator leaves the others' cached files alone
+    let only = build_to(&dir, &out, &["--only", "anh"]);
+    assert_eq!(only.code, 0, "{}", only.stderr);
+    assert_eq!(listing(), after);
+}
+
+#[test]
 fn products_below_the_first_screen_load_lazily_and_share_one_encode() {
     let mut products = String::new();
     for i in 0..6 {
