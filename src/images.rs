@@ -767,6 +767,29 @@ fn fit_title(text: &str, width: f32) -> (Vec<String>, f32) {
     (vec![format!("{}…", cut.trim_end())], 44.0)
 }
 
+/// [`letter_icon`], drawn once per letter and size for the whole build: an
+/// agency's cards without an avatar share a few dozen initials, and drawing
+/// one took a quarter of a card's drawing. At most [`SHARED_LETTERS`] are
+/// kept (Chinese names bring thousands of initials, 389 KB each at 360 px);
+/// the others are drawn every time.
+fn shared_letter_icon(letter: &str, side: u32) -> Arc<RgbImage> {
+    type Memo = Mutex<HashMap<(String, u32), Arc<RgbImage>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Memo::default);
+    let key = (letter.to_string(), side);
+    if let Some(img) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return img.clone();
+    }
+    let img = Arc::new(letter_icon(letter, side));
+    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() < SHARED_LETTERS {
+        memo.insert(key, img.clone());
+    }
+    img
+}
+
+const SHARED_LETTERS: usize = 64;
+
 /// The square `letter` icon: the letter in white on the accent colour.
 fn letter_icon(letter: &str, side: u32) -> RgbImage {
     let mut img = RgbImage::from_pixel(side, side, Rgb(ACCENT));
@@ -819,7 +842,7 @@ fn og_card_into(
     let ring = 10u32;
     let (cx, cy) = (100 + ring + d / 2, h / 2);
     // the picture flattened onto white, as RGB rows
-    let picture: RgbImage = match avatar {
+    let picture: Arc<RgbImage> = match avatar {
         Some(img) => {
             let rgba = resized(img, d).into_rgba8();
             let mut rgb = RgbImage::new(d, d);
@@ -831,9 +854,9 @@ fn og_card_into(
                     mix(WHITE, [pr, pg, pb], pa as f32 / 255.0)
                 };
             }
-            rgb
+            Arc::new(rgb)
         }
-        None => letter_icon(&initial(name, handle), d),
+        None => shared_letter_icon(&initial(name, handle), d),
     };
     let r = d as f32 / 2.0;
     let outer = r + ring as f32;
@@ -937,6 +960,15 @@ mod tests {
         assert_eq!(sides(360, 600), vec![360, 600]);
         assert_eq!(sides(360, 360), vec![360]);
         assert_eq!(sides(360, 100), vec![100]);
+    }
+
+    #[test]
+    fn a_shared_letter_icon_is_the_drawn_one_and_drawn_once() {
+        let first = shared_letter_icon("Ữ", 48);
+        assert_eq!(*first, letter_icon("Ữ", 48));
+        assert!(Arc::ptr_eq(&first, &shared_letter_icon("Ữ", 48)));
+        // another size is another picture
+        assert_eq!(shared_letter_icon("Ữ", 40).width(), 40);
     }
 
     #[test]
