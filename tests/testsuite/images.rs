@@ -273,19 +273,17 @@ fn a_second_build_encodes_nothing_and_writes_the_same_files() {
     assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 11);
 }
 
-#[test]
-fn an_agency_encodes_a_shared_image_once() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("agency");
+/// An agency in `tmp/agency` whose creators (handle, example-site picture)
+/// each sell [`PRODUCT`] with that picture as its image.
+fn agency_selling(tmp: &Path, creators: &[(&str, &str)]) -> PathBuf {
+    let dir = tmp.join("agency");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("agency.toml"),
         "base_url = \"https://bio.example/{handle}/\"\nlanguage = \"vi\"\n",
     )
     .unwrap();
-    let serum = std::fs::read(repo().join("example-site/images/serum-b5.jpg")).unwrap();
-    let handles = ["anh", "bao", "chi", "dung", "em", "giang"];
-    for h in handles {
+    for (h, picture) in creators {
         let c = dir.join("creators").join(h);
         std::fs::create_dir_all(c.join("images")).unwrap();
         std::fs::write(
@@ -294,8 +292,18 @@ fn an_agency_encodes_a_shared_image_once() {
         )
         .unwrap();
         std::fs::write(c.join("products.toml"), PRODUCT).unwrap();
-        std::fs::write(c.join("images/serum-b5.jpg"), &serum).unwrap();
+        let bytes = std::fs::read(repo().join("example-site/images").join(picture)).unwrap();
+        std::fs::write(c.join("images/serum-b5.jpg"), bytes).unwrap();
     }
+    dir
+}
+
+#[test]
+fn an_agency_encodes_a_shared_image_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let handles = ["anh", "bao", "chi", "dung", "em", "giang"];
+    let creators: Vec<(&str, &str)> = handles.iter().map(|h| (*h, "serum-b5.jpg")).collect();
+    let dir = agency_selling(tmp.path(), &creators);
     let out = tmp.path().join("public");
     let run = build_to(&dir, &out, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -316,26 +324,7 @@ fn an_agency_encodes_a_shared_image_once() {
 #[test]
 fn an_agency_build_drops_cached_images_no_creator_uses_any_more() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("agency");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("agency.toml"),
-        "base_url = \"https://bio.example/{handle}/\"\n",
-    )
-    .unwrap();
-    let serum = std::fs::read(repo().join("example-site/images/serum-b5.jpg")).unwrap();
-    let toner = std::fs::read(repo().join("example-site/images/toner.jpg")).unwrap();
-    for (h, picture) in [("anh", &serum), ("bao", &toner)] {
-        let c = dir.join("creators").join(h);
-        std::fs::create_dir_all(c.join("images")).unwrap();
-        std::fs::write(
-            c.join("profile.toml"),
-            format!("name = \"{h}\"\nhandle = \"{h}\"\n"),
-        )
-        .unwrap();
-        std::fs::write(c.join("products.toml"), PRODUCT).unwrap();
-        std::fs::write(c.join("images/serum-b5.jpg"), picture).unwrap();
-    }
+    let dir = agency_selling(tmp.path(), &[("anh", "serum-b5.jpg"), ("bao", "toner.jpg")]);
     let out = tmp.path().join("public");
     let cache = tmp.path().join(".public.biopage-images");
     let listing = || -> std::collections::BTreeSet<String> {
