@@ -309,8 +309,8 @@ impl Images {
     }
 
     /// Removes cached files this `Images` did not use: after a build of one
-    /// site, what it no longer shows. (Agencies keep theirs: creators that
-    /// did not change were not asked for their images.)
+    /// site, what it no longer shows. (Not for agencies, whose unchanged
+    /// creators are not asked for their images: see [`Images::prune_unlinked`].)
     pub fn prune(&self) {
         self.prune_except(|_| false);
     }
