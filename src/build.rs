@@ -219,7 +219,7 @@ pub(crate) fn render_with(
         ));
         out.push((
             "_redirects".into(),
-            files::redirects(&root, &resolved.redirects).into_bytes(),
+            files::redirects(&root, &resolved.redirects, resolved.go_pages).into_bytes(),
         ));
         out.push(("sitemap.xml".into(), files::sitemap(&resolved).into_bytes()));
         out.push((
@@ -514,6 +514,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                     files: stamps,
                     fragment: Fragment {
                         redirects: files::redirect_lines(&root, &resolved.redirects),
+                        go_pages: resolved.go_pages,
                         sitemap_url: resolved.base_url.clone(),
                         style_hash: renderer.page_style_hash(&resolved.pages[0]),
                         script_hash: resolved.pages[0].script_hash.clone(),
@@ -648,11 +649,14 @@ fn agency_files(agency: &Settings, fragments: &[&Fragment]) -> Vec<(String, Vec<
         .collect();
     scripts.sort();
     scripts.dedup();
-    let mut redirects =
-        String::from("# biopage short links: /<handle>/go/<id>/ -> tagged destination\n");
-    for f in fragments {
-        redirects.push_str(&f.redirects);
-    }
+    let parts: Vec<(&str, bool)> = fragments
+        .iter()
+        .map(|f| (f.redirects.as_str(), f.go_pages))
+        .collect();
+    let redirects = files::capped_redirects(
+        "# biopage short links: /<handle>/go/<id>/ -> tagged destination\n",
+        &parts,
+    );
     let urls: Vec<&str> = fragments.iter().map(|f| f.sitemap_url.as_str()).collect();
     let mut analytics: Vec<&crate::analytics::Analytics> = Vec::new();
     for a in fragments.iter().filter_map(|f| f.analytics.as_ref()) {

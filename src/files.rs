@@ -32,11 +32,63 @@ pub fn security_headers(
     )
 }
 
-/// `_redirects`: a 302 per short link. Hosts that honour it answer with a
-/// real redirect; elsewhere the `go/<id>/index.html` page does the same job.
-pub fn redirects(root: &str, list: &[Redirect]) -> String {
-    let mut out = String::from("# biopage short links: /go/<id>/ -> tagged destination\n");
-    out.push_str(&redirect_lines(root, list));
+/// Cloudflare Pages applies the first 2,000 static rules of `_redirects` and
+/// skips the rest (workers-sdk's `MAX_STATIC_REDIRECT_RULES`).
+pub const REDIRECT_LIMIT: usize = 2000;
+
+/// `_redirects` of one site: a 302 per short link. Hosts that honour it
+/// answer with a real redirect; elsewhere the `go/<id>/index.html` page does
+/// the same job (see [`capped_redirects`] for how many lines are written).
+pub fn redirects(root: &str, list: &[Redirect], go_pages: bool) -> String {
+    let lines = redirect_lines(root, list);
+    capped_redirects(
+        "# biopage short links: /go/<id>/ -> tagged destination\n",
+        &[(lines.as_str(), go_pages)],
+    )
+}
+
+/// `_redirects` from each creator's lines, with whether that creator has
+/// `go/<id>/` pages. Lines of short links without a page are all written:
+/// they are the only way those links work. Lines of short links that have a
+/// page are written only up to [`REDIRECT_LIMIT`] rules in all, because no
+/// host gains from more: Cloudflare Pages skips every rule past the 2,000th,
+/// Netlify serves the existing page rather than an unforced rule, and Netlify
+/// warns that a deploy whose redirect rules are too large may fail, which an
+/// agency's one line per short link (350,000 for 10,000 creators) would risk.
+/// The first ones in the given order are kept, which are the ones
+/// Cloudflare Pages would have applied.
+pub fn capped_redirects(header: &str, parts: &[(&str, bool)]) -> String {
+    let pageless: usize = parts
+        .iter()
+        .filter(|(_, go_pages)| !go_pages)
+        .map(|(lines, _)| lines.lines().count())
+        .sum();
+    let mut budget = REDIRECT_LIMIT.saturating_sub(pageless);
+    let mut kept = String::new();
+    let mut left_out = 0usize;
+    for (lines, go_pages) in parts {
+        if !go_pages {
+            kept.push_str(lines);
+            continue;
+        }
+        for line in lines.lines() {
+            if budget > 0 {
+                budget -= 1;
+                kept.push_str(line);
+                kept.push('\n');
+            } else {
+                left_out += 1;
+            }
+        }
+    }
+    let mut out = String::with_capacity(header.len() + kept.len() + 200);
+    out.push_str(header);
+    if left_out > 0 {
+        out.push_str(&format!(
+            "# {left_out} more short links have a go/<id>/ page and no rule here: Cloudflare Pages applies at most {REDIRECT_LIMIT} rules\n"
+        ));
+    }
+    out.push_str(&kept);
     out
 }
 
@@ -113,6 +165,39 @@ pub fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines(prefix: &str, n: usize) -> String {
+        (0..n)
+            .map(|i| format!("/{prefix}/go/{i}/ https://x.example/{i} 302\n"))
+            .collect()
+    }
+
+    #[test]
+    fn redirects_under_the_limit_are_all_written() {
+        let (a, b) = (lines("a", 1500), lines("b", 500));
+        let out = capped_redirects("# h\n", &[(&a, true), (&b, true)]);
+        assert_eq!(out, format!("# h\n{a}{b}"));
+    }
+
+    #[test]
+    fn rules_without_a_page_are_written_past_the_limit_and_crowd_out_the_others() {
+        let (a, b, c) = (lines("a", 10), lines("b", 2500), lines("c", 10));
+        let out = capped_redirects("# h\n", &[(&a, true), (&b, false), (&c, true)]);
+        assert_eq!(
+            out,
+            format!("# h\n# 20 more short links have a go/<id>/ page and no rule here: Cloudflare Pages applies at most 2000 rules\n{b}")
+        );
+    }
+
+    #[test]
+    fn rules_with_a_page_stop_at_the_limit_in_order() {
+        let (a, b) = (lines("a", 1999), lines("b", 3));
+        let out = capped_redirects("# h\n", &[(&a, true), (&b, true)]);
+        let rules: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(rules.len(), REDIRECT_LIMIT);
+        assert_eq!(rules.last(), Some(&"/b/go/0/ https://x.example/0 302"));
+        assert!(out.contains("# 2 more short links"));
+    }
 
     #[test]
     fn favicon_escapes_the_initial() {

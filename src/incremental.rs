@@ -28,6 +28,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Fragment {
     pub redirects: String,
+    /// Whether the creator's short links have `go/<id>/` pages, so that
+    /// their `_redirects` lines may be left out past the host's limit
+    /// (missing in a record means no pages: every line is kept).
+    #[serde(default)]
+    pub go_pages: bool,
     pub sitemap_url: String,
     pub style_hash: String,
     pub script_hash: Option<String>,

@@ -395,3 +395,84 @@ fn go_pages_must_be_a_boolean() {
     assert!(run.stderr.contains("agency.toml:1:12"), "{}", run.stderr);
     assert!(run.stderr.contains("true or false"), "{}", run.stderr);
 }
+
+/// The rule lines of a `_redirects` file (comments aside).
+fn rules(redirects: &str) -> Vec<&str> {
+    redirects.lines().filter(|l| !l.starts_with('#')).collect()
+}
+
+#[test]
+fn redirects_stop_at_the_host_limit_where_go_pages_answer_the_rest() {
+    // Three creators with 700 short links each; c1 has no go/ pages, so its
+    // 700 rules are its only short links and must all be written.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("agency");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("agency.toml"),
+        "base_url = \"https://bio.example/{handle}/\"\n",
+    )
+    .unwrap();
+    let profile = |c: usize, extra: &str| {
+        let mut p = format!("{extra}name = \"C{c}\"\nhandle = \"c{c}\"\n");
+        for i in 0..700 {
+            p.push_str(&format!(
+                "[[links]]\nid = \"l{i:03}\"\ntitle = \"L{i}\"\nurl = \"https://x.example/{c}/{i}\"\n"
+            ));
+        }
+        p
+    };
+    for c in 0..3 {
+        let cdir = d.join(format!("creators/c{c}"));
+        std::fs::create_dir_all(&cdir).unwrap();
+        let extra = if c == 1 { "go_pages = false\n" } else { "" };
+        std::fs::write(cdir.join("profile.toml"), profile(c, extra)).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let run = build_at(&d, &out, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    let lines = rules(&text);
+    assert_eq!(lines.len(), 2000);
+    let of = |h: &str| {
+        lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("/{h}/")))
+            .count()
+    };
+    // every pageless rule, then the paged ones in handle order up to 2,000
+    assert_eq!((of("c0"), of("c1"), of("c2")), (700, 700, 600));
+    let last = lines.iter().rfind(|l| l.starts_with("/c2/")).unwrap();
+    assert!(last.starts_with("/c2/go/l599/ https://x.example/2/599"), "{last}");
+    assert!(
+        text.contains("# 100 more short links have a go/<id>/ page"),
+        "{text:.300}"
+    );
+    // ... and those 100 answer through their pages
+    assert!(out.join("c2/go/l699/index.html").is_file());
+    assert!(!out.join("c1/go").exists());
+
+    // c1 gets its pages back: an incremental rebuild now keeps c0, c1 and
+    // the first 600 of c2, as a clean build does
+    std::fs::write(d.join("creators/c1/profile.toml"), profile(1, "")).unwrap();
+    let run = build_at(&d, &out, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    let lines = rules(&text);
+    let of = |h: &str| {
+        lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("/{h}/")))
+            .count()
+    };
+    assert_eq!((of("c0"), of("c1"), of("c2")), (700, 700, 600));
+    assert!(text.contains("# 100 more"), "{text:.300}");
+    assert!(out.join("c1/go/l000/index.html").is_file());
+    let clean = tmp.path().join("clean");
+    let run = build_at(&d, &clean, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(out.join("_redirects")).unwrap(),
+        std::fs::read(clean.join("_redirects")).unwrap()
+    );
+}
