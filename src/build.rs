@@ -356,6 +356,25 @@ pub fn creators(dir: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
     Ok(out)
 }
 
+/// `--only HANDLE` must name one of the agency's creators; a typo gets a
+/// suggestion rather than an empty build.
+pub fn find_only(dir: &Path, only: &str, all: &[(String, PathBuf)]) -> Result<(), Failure> {
+    if all.iter().any(|(h, _)| h == only) {
+        return Ok(());
+    }
+    let help = match did_you_mean(only, all.iter().map(|(h, _)| h.as_str())) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => format!(
+            "the creators are the folders of {}",
+            dir.join("creators").display()
+        ),
+    };
+    Err(Failure::Input(Diagnostics(vec![Diagnostic::error(
+        format!("no creator \"{only}\""),
+    )
+    .help(help)])))
+}
+
 /// The shard (1-based) a handle belongs to: FNV-1a of the handle, so a
 /// creator keeps its shard when others are added or removed.
 pub fn shard_of(handle: &str, n: u32) -> u32 {
@@ -425,19 +444,7 @@ fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let agency = load::load_agency(dir)?;
     let all = creators(dir)?;
     if let Some(only) = &opts.only {
-        if !all.iter().any(|(h, _)| h == only) {
-            let help = match did_you_mean(only, all.iter().map(|(h, _)| h.as_str())) {
-                Some(s) => format!("did you mean \"{s}\"?"),
-                None => format!(
-                    "the creators are the folders of {}",
-                    dir.join("creators").display()
-                ),
-            };
-            return Err(Failure::Input(Diagnostics(vec![Diagnostic::error(
-                format!("no creator \"{only}\""),
-            )
-            .help(help)])));
-        }
+        find_only(dir, only, &all)?;
     }
     let selected = |h: &str| match (&opts.only, opts.shard) {
         (Some(o), _) => o == h,

@@ -39,4 +39,14 @@ impl Cli {
             Command::Links(a) => a.run(),
         }
     }
+
+    /// The last line after the input's errors: what failed, and that
+    /// nothing came of it.
+    pub fn failure_line(&self, errors: usize) -> String {
+        let s = if errors == 1 { "" } else { "s" };
+        match &self.command {
+            Command::Links(_) => format!("error: {errors} error{s}; no links were printed"),
+            _ => format!("error: the build failed with {errors} error{s}; nothing was written"),
+        }
+    }
 }

@@ -18,11 +18,7 @@ fn main() -> ExitCode {
                 eprint!("{d}");
                 eprintln!();
             }
-            let n = diags.error_count();
-            eprintln!(
-                "error: the build failed with {n} error{}; nothing was written",
-                if n == 1 { "" } else { "s" }
-            );
+            eprintln!("{}", cli.failure_line(diags.error_count()));
             ExitCode::from(1)
         }
         Err(Failure::Reported) => ExitCode::from(1),

@@ -328,6 +328,14 @@ fn unescape(s: &str) -> String {
 pub fn to_csv(rows: &[Row]) -> String {
     let mut out = String::new();
     write_record(&mut out, COLUMNS.iter().copied());
+    out.push_str(&csv_records(rows));
+    out
+}
+
+/// The rows as CSV records without the header line: an agency's manifest is
+/// one header over every creator's records.
+pub fn csv_records(rows: &[Row]) -> String {
+    let mut out = String::new();
     for r in rows {
         write_record(&mut out, r.values().into_iter());
     }
@@ -357,6 +365,33 @@ pub fn to_json(rows: &[Row]) -> String {
     let mut s = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
+}
+
+/// The objects of [`to_json`]'s array without the brackets around them
+/// (`None` for no rows): an agency's manifest writes each creator's items
+/// one after another instead of joining them into one huge string.
+pub fn json_items(rows: &[Row]) -> Option<String> {
+    if rows.is_empty() {
+        return None;
+    }
+    let mut s = to_json(rows);
+    // "[\n" + items + "\n]\n"
+    s.truncate(s.len() - 3);
+    s.drain(..2);
+    Some(s)
+}
+
+/// The pieces of one JSON array made of several [`json_items`]: written one
+/// after another they are [`to_json`] of all the rows. The items are moved,
+/// not copied.
+pub fn json_array(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in items {
+        out.push(if out.is_empty() { "[\n" } else { ",\n" }.to_string());
+        out.push(item);
+    }
+    out.push(if out.is_empty() { "[]\n" } else { "\n]\n" }.to_string());
+    out
 }
 
 #[cfg(test)]
@@ -437,6 +472,20 @@ mod tests {
         for (r, p) in rows.iter().zip(&parsed[1..]) {
             assert_eq!(p, &r.values().map(String::from).to_vec());
         }
+    }
+
+    #[test]
+    fn joined_parts_are_the_whole_as_json_and_csv() {
+        let (a, b) = (vec![row("a"), row("b \"q\"")], vec![row("c")]);
+        let all: Vec<Row> = a.iter().chain(&b).cloned().collect();
+        let items: Vec<String> = [&a[..], &[], &b[..]]
+            .iter()
+            .filter_map(|r| json_items(r))
+            .collect();
+        let joined = json_array(items).concat();
+        assert_eq!(joined, to_json(&all));
+        assert_eq!(json_array([]).concat(), to_json(&[]));
+        assert_eq!(format!("{}{}", to_csv(&a), csv_records(&b)), to_csv(&all));
     }
 
     #[test]

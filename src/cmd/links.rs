@@ -2,10 +2,12 @@
 //!
 //! Loads and resolves like `biopage build` but writes nothing, so CI can
 //! commit the manifest and review in a diff what a profile change did to the
-//! tagged links.
+//! tagged links. For an agency: every creator's links under one header, in
+//! handle order, so one file reconciles the agency with a network's report.
 
-use crate::diag::Failure;
+use crate::diag::{Diagnostics, Failure};
 use clap::{Args as ClapArgs, ValueEnum};
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,7 +21,7 @@ pub enum Format {
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// The site directory (holds profile.toml).
+    /// The site directory (holds profile.toml), or an agency (holds agency.toml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// Output format.
@@ -31,14 +33,18 @@ pub struct Args {
     /// The address the site is published at; overrides base_url.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Agency: list only this creator's links.
+    #[arg(long, value_name = "HANDLE")]
+    pub only: Option<String>,
 }
 
 impl Args {
     pub fn run(&self) -> Result<(), Failure> {
-        let text = self.render()?;
+        let pieces = self.render()?;
         let mut stdout = std::io::stdout().lock();
-        match stdout
-            .write_all(text.as_bytes())
+        match pieces
+            .iter()
+            .try_for_each(|p| stdout.write_all(p.as_bytes()))
             .and_then(|()| stdout.flush())
         {
             Ok(()) => Ok(()),
@@ -50,12 +56,23 @@ impl Args {
         }
     }
 
-    /// The manifest text; warnings go to stderr.
-    pub fn render(&self) -> Result<String, Failure> {
+    /// The manifest text, in pieces to write one after another (an
+    /// agency's is as large as all its creators' rows; 130 MB of CSV for
+    /// 10,000 creators is not copied once more into one string). Warnings go
+    /// to stderr.
+    pub fn render(&self) -> Result<Vec<String>, Failure> {
         let opts = crate::resolve::Options {
             now: self.date.unwrap_or_else(crate::build::now),
             base_url: self.base_url.clone(),
         };
+        if crate::build::is_agency(&self.dir) {
+            return self.render_agency(&opts);
+        }
+        if self.only.is_some() {
+            return Err(Failure::Environment(anyhow::anyhow!(
+                "--only is for agencies (a directory with agency.toml and creators/)"
+            )));
+        }
         let loaded = crate::load::load(&self.dir);
         let mut diags = loaded.diags;
         let Some(site) = loaded.site else {
@@ -74,9 +91,55 @@ impl Args {
             eprint!("{w}");
         }
         let rows = crate::manifest::rows(&site, &resolved);
-        Ok(match self.format {
+        Ok(vec![match self.format {
             Format::Csv => crate::manifest::to_csv(&rows),
             Format::Json => crate::manifest::to_json(&rows),
+        }])
+    }
+
+    /// Every creator's rows (or `--only`'s), resolved in parallel. As with
+    /// `biopage build`, every failing creator is reported and nothing is
+    /// printed unless all of them resolve.
+    fn render_agency(&self, opts: &crate::resolve::Options) -> Result<Vec<String>, Failure> {
+        let agency = crate::load::load_agency(&self.dir)?;
+        let mut creators = crate::build::creators(&self.dir)?;
+        if let Some(only) = &self.only {
+            crate::build::find_only(&self.dir, only, &creators)?;
+            creators.retain(|(h, _)| h == only);
+        }
+        let parts: Vec<Result<(Option<String>, Diagnostics), Diagnostics>> = creators
+            .par_iter()
+            .map(|(_, cdir)| {
+                let (site, resolved) = crate::build::prepare(cdir, Some(&agency), opts)?;
+                let rows = crate::manifest::rows(&site, &resolved);
+                let text = match self.format {
+                    Format::Csv => Some(crate::manifest::csv_records(&rows)),
+                    Format::Json => crate::manifest::json_items(&rows),
+                };
+                Ok((text, resolved.warnings))
+            })
+            .collect();
+        let mut errors = Diagnostics::default();
+        let mut texts = Vec::with_capacity(parts.len());
+        for part in parts {
+            match part {
+                Ok((text, warnings)) => {
+                    for w in warnings.iter() {
+                        eprint!("{w}");
+                    }
+                    texts.extend(text);
+                }
+                Err(d) => errors.extend(d),
+            }
+        }
+        if errors.has_errors() {
+            return Err(Failure::Input(errors));
+        }
+        Ok(match self.format {
+            Format::Csv => std::iter::once(crate::manifest::to_csv(&[]))
+                .chain(texts)
+                .collect(),
+            Format::Json => crate::manifest::json_array(texts),
         })
     }
 }

@@ -310,3 +310,85 @@ url = "javascript:alert(1)"
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
+
+/// `biopage init --agency` (creators linh and mei), built into `public/`.
+fn built_agency() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ag");
+    assert_eq!(biopage(&["init", "--agency", d.to_str().unwrap()]).code, 0);
+    let run = biopage(&["build", d.to_str().unwrap(), "--date", DATE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (tmp, d)
+}
+
+#[test]
+fn an_agency_lists_every_creators_links_under_one_header() {
+    let (_tmp, d) = built_agency();
+    let dir = d.to_str().unwrap();
+    let csv = parse_csv(&links(dir, &[]));
+    assert_eq!(csv[0], COLUMNS);
+    assert_eq!(csv.iter().filter(|r| r[0] == "page").count(), 1);
+    let json = json_rows(&links(dir, &["--format", "json"]));
+    let from_json: Vec<Vec<String>> = json.iter().map(as_strings).collect();
+    assert_eq!(csv[1..], from_json[..]);
+
+    // creator by creator in handle order, each exactly as --only lists it,
+    // and each exactly the links on that creator's built page
+    let mut expected = Vec::new();
+    for h in ["linh", "mei"] {
+        let own = json_rows(&links(dir, &["--only", h, "--format", "json"]));
+        assert!(!own.is_empty());
+        let page = format!("https://bio.example.com/{h}/");
+        assert!(own.iter().all(|r| r["page"] == page.as_str()), "{h}");
+        let html = std::fs::read_to_string(d.join("public").join(h).join("index.html")).unwrap();
+        let tagged: BTreeSet<String> = own
+            .iter()
+            .map(|r| r["tagged"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(tagged, outbound(&html, &page), "{h}");
+        expected.extend(own);
+    }
+    assert_eq!(json, expected);
+}
+
+#[test]
+fn an_agency_with_a_broken_creator_prints_no_links() {
+    let (_tmp, d) = built_agency();
+    let profile = d.join("creators/mei/profile.toml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replacen("https://", "javascript:", 1)).unwrap();
+    let run = biopage(&["links", d.to_str().unwrap(), "--date", DATE]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("creators/mei/profile.toml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("no links were printed"),
+        "{}",
+        run.stderr
+    );
+    // the other creator alone still lists
+    assert!(links(d.to_str().unwrap(), &["--only", "linh"]).contains("/linh/"));
+    let typo = biopage(&["links", d.to_str().unwrap(), "--only", "lihn"]);
+    assert_eq!(typo.code, 1);
+    assert!(
+        typo.stderr.contains("did you mean \"linh\"?"),
+        "{}",
+        typo.stderr
+    );
+    let site = biopage(&[
+        "links",
+        repo().join("example-site").to_str().unwrap(),
+        "--only",
+        "linh",
+    ]);
+    assert_eq!(site.code, 2);
+    assert!(
+        site.stderr.contains("--only is for agencies"),
+        "{}",
+        site.stderr
+    );
+}
