@@ -59,6 +59,8 @@ pub struct Config {
     /// `None`: [`DEFAULT_PORT`], or any free port if it is taken.
     pub port: Option<u16>,
     pub open: bool,
+    /// Agency: the creator to preview (required for an agency).
+    pub only: Option<String>,
 }
 
 /// What the server currently serves, published by the build thread.
@@ -76,7 +78,7 @@ pub struct Status {
 /// Runs the server until Ctrl-C or SIGTERM; the temporary directory is
 /// removed before returning.
 pub fn run(cfg: &Config) -> Result<(), Failure> {
-    let site = site_dir(&cfg.dir)?;
+    let site = site_dir(&cfg.dir, cfg.only.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -93,6 +95,11 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
         .local_addr()
         .context("cannot read the address the server listens on")?;
     let url = url_for(addr);
+    // An agency's creator lives at /<handle>/, as in the agency's output.
+    let (base_url, page_url) = match &cfg.only {
+        Some(handle) => (format!("{url}{{handle}}/"), format!("{url}{handle}/")),
+        None => (url.clone(), url.clone()),
+    };
 
     let tmp = temp_dir()?;
     let tmp_root = tmp
@@ -103,18 +110,22 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
     let (tx, rx) = mpsc::channel();
     // Watch before the first build, so that an edit made while it runs is
     // not lost; it just causes one more build.
-    let watcher = SiteWatcher::new(&site, tx.clone())?;
-    let (mut rebuilder, status_rx) = Rebuilder::new(&site, &tmp_root, &url)?;
+    let creator = cfg.only.as_ref().map(|h| site.join("creators").join(h));
+    let watcher = SiteWatcher::new(&site, creator, tx.clone())?;
+    let (mut rebuilder, status_rx) = Rebuilder::new(&site, cfg.only.clone(), &tmp_root, &base_url)?;
     let first = rebuilder.rebuild(None);
     let builder = std::thread::Builder::new()
         .name("biopage-build".into())
         .spawn(move || build_loop(rebuilder, watcher, rx))
         .context("cannot start the build thread")?;
 
-    println!("{url}");
+    println!("{page_url}");
+    let what = match &cfg.only {
+        Some(h) => format!("{} of {}", h, site.display()),
+        None => site.display().to_string(),
+    };
     eprintln!(
-        "serving {} at {url} ({}); watching for changes, Ctrl-C to stop",
-        site.display(),
+        "serving {what} at {page_url} ({}); watching for changes, Ctrl-C to stop",
         if first {
             "built"
         } else {
@@ -128,7 +139,7 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
         );
     }
     if cfg.open {
-        open_browser(&url);
+        open_browser(&page_url);
     }
 
     let (shutdown_tx, shutdown_rx) = tokio_watch::channel(false);
@@ -193,8 +204,10 @@ fn temp_dir() -> Result<tempfile::TempDir> {
 }
 
 /// The site directory, canonical: some watchers (FSEvents) report canonical
-/// paths, and they must match the paths the build names in its errors.
-fn site_dir(dir: &Path) -> Result<PathBuf> {
+/// paths, and they must match the paths the build names in its errors. An
+/// agency is previewed one creator at a time (`only`), so that a save
+/// rebuilds one page rather than every creator.
+fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
     if !dir.is_dir() {
         bail!(
             "{} is not a directory; give the site directory (the one with profile.toml), or create one with `biopage init {}`",
@@ -202,18 +215,49 @@ fn site_dir(dir: &Path) -> Result<PathBuf> {
             dir.display()
         );
     }
-    if dir.join("agency.toml").is_file() && !dir.join("profile.toml").is_file() {
-        bail!(
-            "{} is an agency; serve previews one site: give a creator's directory (creators/<handle>), bearing in mind that agency.toml's defaults do not apply to it",
+    let agency = crate::build::is_agency(dir) && !dir.join("profile.toml").is_file();
+    match (agency, only) {
+        (true, None) => {
+            let first = crate::build::creators(dir)
+                .ok()
+                .and_then(|all| all.into_iter().next())
+                .map(|(h, _)| h)
+                .unwrap_or_else(|| "HANDLE".into());
+            bail!(
+                "{} is an agency; serve previews one of its creators, built with agency.toml's defaults: add --only {first}",
+                dir.display()
+            );
+        }
+        (true, Some(handle)) => {
+            let all = match crate::build::creators(dir) {
+                Ok(all) => all,
+                Err(Failure::Environment(e)) => return Err(e),
+                Err(f) => bail!("{}", describe_failure(f).trim_end()),
+            };
+            if !all.iter().any(|(h, _)| h == handle) {
+                let hint = crate::diag::did_you_mean(handle, all.iter().map(|(h, _)| h.as_str()))
+                    .map(|s| format!("; did you mean \"{s}\"?"))
+                    .unwrap_or_default();
+                bail!(
+                    "{} has no creator \"{handle}\" (the creators are the folders of {}){hint}",
+                    dir.display(),
+                    dir.join("creators").display()
+                );
+            }
+        }
+        (false, Some(_)) => bail!(
+            "--only is for agencies (a directory with agency.toml and creators/); {} is a single site",
             dir.display()
-        );
-    }
-    if !dir.join("profile.toml").is_file() {
-        bail!(
-            "{} has no profile.toml; give the site directory, or create one with `biopage init {}`",
-            dir.display(),
-            dir.display()
-        );
+        ),
+        (false, None) => {
+            if !dir.join("profile.toml").is_file() {
+                bail!(
+                    "{} has no profile.toml; give the site directory, or create one with `biopage init {}`",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+        }
     }
     dir.canonicalize()
         .with_context(|| format!("cannot resolve {}", dir.display()))
@@ -320,6 +364,8 @@ impl Signals {
 /// and publishes each result.
 struct Rebuilder {
     site: PathBuf,
+    /// Agency: the one creator built.
+    only: Option<String>,
     tmp: PathBuf,
     base_url: String,
     /// Build ids start from the clock, so that a browser left open across a
@@ -335,6 +381,7 @@ impl Rebuilder {
     /// Starts with a placeholder page, served until a build succeeds.
     fn new(
         site: &Path,
+        only: Option<String>,
         tmp: &Path,
         base_url: &str,
     ) -> Result<(Rebuilder, tokio_watch::Receiver<Status>)> {
@@ -358,6 +405,7 @@ impl Rebuilder {
         });
         let rb = Rebuilder {
             site: site.to_path_buf(),
+            only,
             tmp: tmp.to_path_buf(),
             base_url: base_url.to_string(),
             first_id,
@@ -382,6 +430,7 @@ impl Rebuilder {
                 base_url: Some(self.base_url.clone()),
             },
             image_cache: Some(self.tmp.join("images")),
+            only: self.only.clone(),
             ..Default::default()
         };
         let built = crate::build::build(&self.site, &opts).and_then(|summary| {
@@ -412,6 +461,8 @@ impl Rebuilder {
                         if let Err(e) = std::fs::remove_dir_all(&old) {
                             eprintln!("warning: cannot remove {}: {e}", old.display());
                         }
+                        // an agency build's record, beside its output
+                        let _ = std::fs::remove_file(crate::incremental::cache_path(&old));
                     }
                 }
                 true

@@ -13,7 +13,9 @@
 //! is seen even though the original inode is gone), and the `images/`,
 //! `static/`, `templates/` and `themes/` trees, recursively. `public/`,
 //! `.git/` or `node_modules/` are never watched: they can be huge, and the
-//! first would loop if a concurrent `biopage build` wrote into it.
+//! first would loop if a concurrent `biopage build` wrote into it. For one
+//! creator of an agency, the root is the agency (`agency.toml`) and the
+//! creator's folder is watched recursively as well; no other creator's is.
 
 use anyhow::{Context as _, Result};
 use notify::event::{EventKind, MetadataKind, ModifyKind, RenameMode};
@@ -38,6 +40,8 @@ const TREES: [(&str, Part); 4] = [
 /// Which part of a site a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Part {
+    /// An agency's `agency.toml`: defaults of every creator.
+    Agency,
     Profile,
     Products,
     Images,
@@ -151,8 +155,14 @@ pub fn part_of(root: &Path, path: &Path) -> Option<Part> {
         match first {
             "profile.toml" => return Some(Part::Profile),
             "products.toml" => return Some(Part::Products),
+            "agency.toml" => return Some(Part::Agency),
             _ => {}
         }
+    }
+    // An agency's creator: the parts of a site, under creators/<handle>/.
+    if first == "creators" {
+        let handle = rest.components().next()?;
+        return part_of(&root.join("creators").join(handle), path);
     }
     TREES
         .iter()
@@ -352,16 +362,22 @@ impl Seen {
 }
 
 /// A debounced watch on one site directory, keeping a recursive watch on
-/// each of `images/`, `static/`, `templates/` and `themes/` that exists.
+/// each of `images/`, `static/`, `templates/` and `themes/` that exists,
+/// and on the one creator's folder when the root is an agency.
 pub struct SiteWatcher {
     root: PathBuf,
+    creator: Option<PathBuf>,
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     trees: BTreeSet<PathBuf>,
 }
 
 impl SiteWatcher {
     /// Starts watching `root`; events go to `tx` as [`Msg::Events`].
-    pub fn new(root: &Path, tx: mpsc::Sender<Msg>) -> Result<SiteWatcher> {
+    pub fn new(
+        root: &Path,
+        creator: Option<PathBuf>,
+        tx: mpsc::Sender<Msg>,
+    ) -> Result<SiteWatcher> {
         let mut debouncer = new_debouncer(DEBOUNCE, None, move |r: DebounceEventResult| {
             // The receiver is gone only when the server is shutting down.
             let _ = tx.send(Msg::Events(r));
@@ -372,6 +388,7 @@ impl SiteWatcher {
             .with_context(|| format!("cannot watch {}", root.display()))?;
         let mut w = SiteWatcher {
             root: root.to_path_buf(),
+            creator,
             debouncer,
             trees: BTreeSet::new(),
         };
@@ -389,8 +406,12 @@ impl SiteWatcher {
     /// Call it before rebuilding, so that files added right after a
     /// directory was created are both watched and built.
     pub fn refresh(&mut self, batch: &Batch) -> Result<()> {
-        for (name, _) in TREES {
-            let dir = self.root.join(name);
+        let trees: Vec<PathBuf> = TREES
+            .iter()
+            .map(|(name, _)| self.root.join(name))
+            .chain(self.creator.clone())
+            .collect();
+        for dir in trees {
             let touched = batch.changes.iter().any(|c| c.path == dir);
             let exists = dir.is_dir();
             let watched = self.trees.contains(&dir);
@@ -504,6 +525,14 @@ mod tests {
             ("/site/static/.well-known/security.txt", Some(Part::Static)),
             ("/site/templates/page.html", Some(Part::Templates)),
             ("/site/themes/mine/theme.toml", Some(Part::Themes)),
+            // an agency and its creators
+            ("/site/agency.toml", Some(Part::Agency)),
+            ("/site/creators/linh/profile.toml", Some(Part::Profile)),
+            ("/site/creators/linh/images/a.png", Some(Part::Images)),
+            ("/site/creators/linh/.profile.toml.swp", None),
+            ("/site/creators/linh/public/index.html", None),
+            ("/site/creators/linh", None),
+            ("/site/creators", None),
             // not read by a build
             ("/site/public/index.html", None),
             ("/site/.git/index", None),
@@ -769,7 +798,7 @@ mod tests {
     fn watcher_follows_trees_created_later() {
         let dir = tempfile::tempdir().unwrap();
         let (tx, _rx) = std::sync::mpsc::channel();
-        let mut w = SiteWatcher::new(dir.path(), tx).unwrap();
+        let mut w = SiteWatcher::new(dir.path(), None, tx).unwrap();
         assert!(w.trees.is_empty());
         std::fs::create_dir(dir.path().join("images")).unwrap();
         std::fs::create_dir(dir.path().join("public")).unwrap();

@@ -1,4 +1,5 @@
-//! `biopage serve`: a live preview of one site, rebuilt and reloaded on every save.
+//! `biopage serve`: a live preview of one site (or one creator of an
+//! agency), rebuilt and reloaded on every save.
 
 use crate::diag::Failure;
 use clap::Args as ClapArgs;
@@ -7,9 +8,13 @@ use std::path::PathBuf;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
-    /// The site directory (holds profile.toml).
+    /// The site directory (holds profile.toml), or an agency (holds
+    /// agency.toml; give --only).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Agency: preview this creator, built with agency.toml's defaults.
+    #[arg(long, value_name = "HANDLE")]
+    pub only: Option<String>,
     /// The port to listen on [default: 1111, or any free port if 1111 is
     /// taken]. A port given here must be free; 0 picks any free port.
     #[arg(short, long)]
@@ -30,6 +35,7 @@ impl Args {
             bind: self.bind,
             port: self.port,
             open: self.open,
+            only: self.only.clone(),
         })
     }
 }

@@ -5,7 +5,7 @@
 //! Every wait is bounded; every child is killed by [`Server`]'s `Drop`, even
 //! when an assertion fails.
 
-use crate::{select_attr, Fixture, BASE_PROFILE};
+use crate::{biopage, select_attr, Fixture, BASE_PROFILE};
 use base64::Engine as _;
 use sha2::Digest as _;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -89,6 +89,12 @@ fn start(site: &Path) -> Server {
 }
 
 fn start_with(args: &[&str]) -> Server {
+    start_at(args, "/")
+}
+
+/// Starts `biopage serve` and waits for the URL it prints, which must be
+/// `http://127.0.0.1:PORT` followed by `path`.
+fn start_at(args: &[&str], path: &str) -> Server {
     let (mut server, stdout) = spawn(args);
     let url = match stdout.recv_timeout(STARTUP) {
         Ok(url) => url,
@@ -99,7 +105,7 @@ fn start_with(args: &[&str]) -> Server {
     };
     let port = url
         .strip_prefix("http://127.0.0.1:")
-        .and_then(|rest| rest.strip_suffix('/'))
+        .and_then(|rest| rest.strip_suffix(path))
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("the first line is not the URL: {url:?}"));
     server.url = url;
@@ -711,4 +717,57 @@ fn signals_stop_cleanly_and_remove_the_temporary_directory() {
         assert_eq!(server.temp_entries(), Vec::<String>::new(), "{signal}");
         assert!(!site.out().exists());
     }
+}
+
+#[test]
+fn an_agency_creator_is_previewed_with_the_agencys_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let agency = tmp.path().join("ag");
+    let dir = agency.to_str().unwrap();
+    assert_eq!(biopage(&["init", "--agency", dir]).code, 0);
+
+    // an agency is previewed one creator at a time, and says how
+    let run = biopage(&["serve", dir, "--port", "0"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("add --only linh"), "{}", run.stderr);
+    let run = biopage(&["serve", dir, "--only", "lihn", "--port", "0"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean \"linh\"?"),
+        "{}",
+        run.stderr
+    );
+
+    let server = start_at(&["serve", dir, "--only", "linh", "--port", "0"], "/linh/");
+    let r = server.get("/linh/");
+    assert_eq!(r.status, 200, "{}", r.head);
+    let html = r.text();
+    assert_eq!(
+        select_attr(&html, "link[rel=canonical]", "href"),
+        vec![server.url.clone()]
+    );
+    // agency.toml's tracking applies, and no other creator is built
+    assert!(html.contains("utm_medium=social"), "{html}");
+    assert_eq!(server.get("/mei/").status, 404);
+
+    let mut events = server.events();
+    let agency_toml = agency.join("agency.toml");
+    let text = std::fs::read_to_string(&agency_toml).unwrap();
+    replace(
+        &agency_toml,
+        &text.replace("utm_medium = \"social\"", "utm_medium = \"agencywide\""),
+    );
+    server.await_content(&mut events, "/linh/", "utm_medium=agencywide");
+    server.wait_stderr("agency.toml changed");
+
+    let profile = agency.join("creators/linh/profile.toml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    write(
+        &profile,
+        &text.replacen("bio = \"", "bio = \"Edited while serving. ", 1),
+    );
+    server.await_content(&mut events, "/linh/", "Edited while serving.");
+    server.wait_stderr("creators/linh/profile.toml changed");
+    // serving never writes the agency's own output
+    assert!(!agency.join("public").exists());
 }
