@@ -18,12 +18,19 @@ pub use crate::files::REDIRECT_LIMIT;
 pub struct Options {
     pub resolve: resolve::Options,
     pub online: Option<online::Settings>,
+    /// Agency: check only this creator.
+    pub only: Option<String>,
 }
 
 /// Checks a site or an agency; returns every finding, errors and warnings.
 pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
     if build::is_agency(dir) {
         return check_agency(dir, opts);
+    }
+    if opts.only.is_some() {
+        return Err(Failure::Environment(anyhow::anyhow!(
+            "--only is for agencies (a directory with agency.toml and creators/)"
+        )));
     }
     let renderers = Renderers::default();
     let (mut findings, pageless) = check_site(dir, None, opts, &renderers);
@@ -179,7 +186,11 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
         Ok(a) => a,
         Err(d) => return Ok(d),
     };
-    let creators = build::creators(dir)?;
+    let mut creators = build::creators(dir)?;
+    if let Some(only) = &opts.only {
+        build::find_only(dir, only, &creators)?;
+        creators.retain(|(h, _)| h == only);
+    }
     let renderers = Renderers::default();
     let results: Vec<(Diagnostics, usize)> = creators
         .par_iter()

@@ -46,6 +46,7 @@ impl Cli {
         let s = if errors == 1 { "" } else { "s" };
         match &self.command {
             Command::Links(_) => format!("error: {errors} error{s}; no links were printed"),
+            Command::Check(_) => format!("error: {errors} error{s}; nothing was checked"),
             _ => format!("error: the build failed with {errors} error{s}; nothing was written"),
         }
     }

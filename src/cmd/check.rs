@@ -30,6 +30,9 @@ pub struct Args {
     /// The address the site is published at, as for build.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Agency: check only this creator.
+    #[arg(long, value_name = "HANDLE")]
+    pub only: Option<String>,
 }
 
 impl Args {
@@ -40,6 +43,7 @@ impl Args {
                 base_url: self.base_url.clone(),
             },
             online: self.online.then(crate::online::Settings::default),
+            only: self.only.clone(),
         };
         let findings = crate::check::check(&self.dir, &opts)?.sorted();
         let errors = findings.error_count();

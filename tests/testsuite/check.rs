@@ -328,3 +328,40 @@ fn online_reports_dead_links_and_redirect_chains() {
     let gone = findings.iter().find(|f| f["code"] == "dead-link").unwrap();
     assert_eq!(gone["line"], 13);
 }
+
+#[test]
+fn only_checks_one_creator_of_an_agency() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ag");
+    assert_eq!(biopage(&["init", "--agency", d.to_str().unwrap()]).code, 0);
+    let profile = d.join("creators/mei/profile.toml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replacen("https://", "javascript:", 1)).unwrap();
+    let (code, findings) = check(&d, &[]);
+    assert_eq!(code, 1);
+    assert!(findings.iter().any(|f| f["severity"] == "error"
+        && f["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("creators/mei/profile.toml")));
+    // linh alone is fine
+    let (code, findings) = check(&d, &["--only", "linh"]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(findings.iter().all(|f| f["severity"] != "error"));
+    let run = biopage(&["check", d.to_str().unwrap(), "--only", "lihn"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("did you mean \"linh\"?"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was checked"), "{}", run.stderr);
+    let site = repo().join("example-site");
+    let run = biopage(&["check", site.to_str().unwrap(), "--only", "linh"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--only is for agencies"),
+        "{}",
+        run.stderr
+    );
+}
