@@ -229,20 +229,20 @@ fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
             );
         }
         (true, Some(handle)) => {
-            let all = match crate::build::creators(dir) {
-                Ok(all) => all,
+            // build's check of --only, reported as a usage error (exit 2)
+            let found = crate::build::creators(dir)
+                .and_then(|all| crate::build::find_only(dir, handle, &all));
+            match found {
+                Ok(()) => {}
                 Err(Failure::Environment(e)) => return Err(e),
-                Err(f) => bail!("{}", describe_failure(f).trim_end()),
-            };
-            if !all.iter().any(|(h, _)| h == handle) {
-                let hint = crate::diag::did_you_mean(handle, all.iter().map(|(h, _)| h.as_str()))
-                    .map(|s| format!("; did you mean \"{s}\"?"))
-                    .unwrap_or_default();
-                bail!(
-                    "{} has no creator \"{handle}\" (the creators are the folders of {}){hint}",
-                    dir.display(),
-                    dir.join("creators").display()
-                );
+                Err(Failure::Input(d)) => {
+                    let d = d.iter().next().map(|d| (&d.message, &d.help));
+                    if let Some((message, Some(help))) = d {
+                        bail!("{}: {message}; {help}", dir.display());
+                    }
+                    bail!("{}: no creator \"{handle}\"", dir.display());
+                }
+                Err(Failure::Reported) => bail!("{}: no creator \"{handle}\"", dir.display()),
             }
         }
         (false, Some(_)) => bail!(
