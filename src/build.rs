@@ -7,18 +7,14 @@
 //! number of creators), and re-renders only creators whose inputs changed
 //! since the last build.
 
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Failure, Loc};
+use crate::diag::{Diagnostic, Diagnostics, Failure};
 use crate::emit::{self, Staging};
 use crate::images::Images;
-use crate::incremental::{self, Cache, Entry, Fragment};
 use crate::model::{Settings, Site};
 use crate::render::{root_path, Renderer};
 use crate::resolve::{self, Resolved};
 use crate::{files, load, themes};
-use anyhow::Context as _;
-use rayon::prelude::*;
-use sha2::Digest;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -34,6 +30,8 @@ pub struct Options {
     pub shard: Option<(u32, u32)>,
     /// Agency: write the creators that built, list the others, exit 1.
     pub keep_going: bool,
+    /// Replace an output directory that biopage did not make.
+    pub force: bool,
     pub progress: Progress,
     /// Where made images are cached; `None`: beside the output (see
     /// `images::cache_dir`). `serve` builds into a new directory each time
@@ -66,6 +64,12 @@ pub struct Summary {
     pub warnings: Diagnostics,
     /// With `keep_going`: the creators that failed, with their errors.
     pub failed: Vec<(String, Diagnostics)>,
+    /// Agency: creators of the output that this build did not select
+    /// (`--only`, a shard), carried over as they were.
+    pub carried: usize,
+    /// Things worth knowing that are not problems of the input (an
+    /// incremental record that was ignored, and why).
+    pub notes: Vec<String>,
     pub elapsed: std::time::Duration,
 }
 
@@ -123,7 +127,7 @@ impl Renderers {
     ) -> Result<Arc<Renderer>, Diagnostics> {
         let theme_name = &resolved.theme.value;
         // a theme found in the site's own themes/ is private to that site
-        let local = dir.join("themes").join(theme_name).is_dir();
+        let local = themes::is_local(site.root.as_ref(), dir, theme_name);
         let key = (
             if local {
                 dir.to_path_buf()
@@ -137,9 +141,13 @@ impl Renderers {
         if let Some(r) = map.get(&key) {
             return Ok(r.clone());
         }
-        let theme = themes::find(dir, theme_name)
+        let theme = themes::find(site.root.as_ref(), dir, theme_name)
             .map_err(|d| Diagnostics(vec![d.at(resolved.theme.loc.clone())]))?;
-        let renderer = Arc::new(Renderer::new(&theme, site.templates_dir.as_deref())?);
+        let site_templates = match (&site.root, &site.templates_dir) {
+            (Some(root), Some(t)) => themes::site_templates(root, t)?,
+            _ => Vec::new(),
+        };
+        let renderer = Arc::new(Renderer::new(&theme, &site_templates)?);
         map.insert(key, renderer.clone());
         Ok(renderer)
     }
@@ -149,14 +157,13 @@ impl Renderers {
 /// finds them in the cache). `standalone` sites (not part of an agency) also
 /// get the host files that only work at the root.
 pub(crate) fn render(
-    dir: &Path,
     site: &Site,
     resolved: Resolved,
     renderer: &Renderer,
     standalone: bool,
     images: &Images,
 ) -> Result<Rendered, Diagnostics> {
-    let mut rendered = render_with(dir, site, resolved, renderer, standalone, usize::MAX)?;
+    let mut rendered = render_with(site, resolved, renderer, standalone, usize::MAX)?;
     // a file in static/ wins over a made one of the same name
     let made = images.make(&rendered.resolved.images)?;
     let statics: std::collections::HashSet<String> =
@@ -171,7 +178,6 @@ pub(crate) fn render(
 /// images: `check` renders one short link to prove the template, not a
 /// hundred thousand, and encodes nothing.
 pub(crate) fn render_with(
-    dir: &Path,
     site: &Site,
     resolved: Resolved,
     renderer: &Renderer,
@@ -235,12 +241,9 @@ pub(crate) fn render_with(
     ));
     out.extend(crate::qr::files(&resolved));
     let mut copies: Vec<(PathBuf, String)> = Vec::new();
-    if let Some(static_dir) = &site.static_dir {
-        let statics = emit::static_files(dir, static_dir).map_err(|e| {
-            Diagnostics(vec![
-                Diagnostic::error(format!("{e:#}")).at(Some(Loc::file_only(static_dir)))
-            ])
-        })?;
+    if let (Some(root), Some(static_dir)) = (&site.root, &site.static_dir) {
+        let statics = emit::static_files(root, static_dir)
+            .map_err(|e| Diagnostics(vec![load::refused(&e)]))?;
         for (src, rel) in statics {
             out.retain(|(r, _)| *r != rel);
             copies.push((src, rel));
@@ -255,7 +258,7 @@ pub(crate) fn render_with(
 }
 
 /// How many `go/<id>/` pages a site gets.
-fn go_page_count(r: &Resolved) -> usize {
+pub(crate) fn go_page_count(r: &Resolved) -> usize {
     if r.go_pages {
         r.redirects.len()
     } else {
@@ -272,19 +275,21 @@ pub fn render_site(
 ) -> Result<Rendered, Failure> {
     let (site, resolved) = prepare(dir, None, opts)?;
     let renderer = Renderers::default().get(dir, &site, &resolved)?;
-    Ok(render(dir, &site, resolved, &renderer, true, images)?)
+    Ok(render(&site, resolved, &renderer, true, images)?)
 }
 
-/// Whether `dir` is an agency (it has an agency.toml).
-pub fn is_agency(dir: &Path) -> bool {
-    dir.join("agency.toml").is_file()
+/// The folders of a site that biopage reads, which no output may be in.
+fn inputs(dir: &Path) -> Vec<PathBuf> {
+    ["images", "static", "templates", "themes"]
+        .iter()
+        .map(|f| dir.join(f))
+        .collect()
 }
 
 /// Builds `dir` into `opts.out`: a single site or an agency.
 pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
-    emit::check_output_dir(dir, &opts.out)?;
-    if is_agency(dir) {
-        return build_agency(dir, opts);
+    if crate::agency::is_agency(dir) {
+        return crate::agency::build::build(dir, opts);
     }
     if opts.only.is_some() || opts.shard.is_some() {
         return Err(Failure::Environment(anyhow::anyhow!(
@@ -292,12 +297,19 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         )));
     }
     let started = Instant::now();
+    // Claimed first: a wrong -o is reported as what it is, before any work.
+    let output = emit::claim(dir, &opts.out, &inputs(dir), opts.force)?;
     let images = images_for(opts);
-    let rendered = render_site(dir, &opts.resolve, &images)?;
-    let staging = Staging::new(&opts.out)?;
+    let (site, resolved) = prepare(dir, None, &opts.resolve)?;
+    if let Ok(out_real) = opts.out.canonicalize() {
+        prepare_checks(&site, &out_real)?;
+    }
+    let renderer = Renderers::default().get(dir, &site, &resolved)?;
+    let rendered = render(&site, resolved, &renderer, true, &images)?;
+    let staging = Staging::new(&output)?;
     write_site(&staging, "", &rendered)?;
     let files = staging.files();
-    staging.commit()?;
+    staging.commit(&output_id(&rendered))?;
     // one site: what it no longer uses leaves the cache
     images.prune();
     Ok(Summary {
@@ -308,19 +320,86 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         images: rendered.resolved.images.len(),
         encoded: images.encoded(),
         warnings: rendered.resolved.warnings,
-        failed: Vec::new(),
         elapsed: started.elapsed(),
+        ..Summary::default()
     })
 }
 
-fn images_for(opts: &Options) -> Images {
+/// The id a site's output is marked with: a digest of what it holds, so
+/// that the same input builds the same bytes, marker included.
+fn output_id(r: &Rendered) -> String {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for (rel, bytes) in &r.files {
+        h.update(rel.as_bytes());
+        h.update([0]);
+        h.update(crate::load::full_hash(bytes));
+    }
+    for (src, rel) in r.copies.iter().chain(&r.made) {
+        h.update(rel.as_bytes());
+        h.update([0]);
+        match crate::input::read_regular(src, crate::input::IMAGE_LIMIT) {
+            Ok(bytes) => h.update(crate::load::full_hash(&bytes)),
+            Err(_) => h.update(src.to_string_lossy().as_bytes()),
+        }
+    }
+    let d = h.finalize();
+    d[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Inputs that lie in the output directory, which every build replaces: an
+/// image named by the profile, or one of the site's folders. Each is an
+/// error at the line that names it (or at the folder).
+pub(crate) fn prepare_checks(site: &Site, out_real: &Path) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let images = site.avatar.iter().chain(
+        site.links
+            .iter()
+            .chain(&site.products)
+            .filter_map(|i| i.image.as_ref()),
+    );
+    for img in images {
+        if img.abs.starts_with(out_real) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "the image \"{}\" is inside the output directory, which every build replaces",
+                    img.rel
+                ))
+                .at(img.loc.clone())
+                .help("keep images in the site's images/ folder, outside the output"),
+            );
+        }
+    }
+    for folder in [&site.templates_dir, &site.static_dir]
+        .into_iter()
+        .flatten()
+    {
+        if folder.canonicalize().is_ok_and(|r| r.starts_with(out_real)) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "{} is inside the output directory, which every build replaces",
+                    folder.display()
+                ))
+                .at(Some(crate::diag::Loc::file_only(folder)))
+                .help("write the output elsewhere with -o"),
+            );
+        }
+    }
+    if errors.has_errors() {
+        Err(errors)
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn images_for(opts: &Options) -> Images {
     match &opts.image_cache {
         Some(dir) => Images::in_dir(dir.clone()),
         None => Images::for_output(&opts.out),
     }
 }
 
-fn write_site(staging: &Staging, prefix: &str, r: &Rendered) -> anyhow::Result<()> {
+pub(crate) fn write_site(staging: &Staging, prefix: &str, r: &Rendered) -> anyhow::Result<()> {
     for (rel, bytes) in &r.files {
         staging.write(&format!("{prefix}{rel}"), bytes)?;
     }
@@ -333,369 +412,8 @@ fn write_site(staging: &Staging, prefix: &str, r: &Rendered) -> anyhow::Result<(
     Ok(())
 }
 
-/// The creators of an agency: `creators/<handle>/` folders with a profile.toml,
-/// sorted by handle.
-pub fn creators(dir: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
-    let cdir = dir.join("creators");
-    let entries = std::fs::read_dir(&cdir).with_context(|| {
-        format!(
-            "cannot read {} (an agency keeps its creators there)",
-            cdir.display()
-        )
-    })?;
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.join("profile.toml").is_file() {
-            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                out.push((name.to_string(), path));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// `--only HANDLE` must name one of the agency's creators; a typo gets a
-/// suggestion rather than an empty build.
-pub fn find_only(dir: &Path, only: &str, all: &[(String, PathBuf)]) -> Result<(), Failure> {
-    if all.iter().any(|(h, _)| h == only) {
-        return Ok(());
-    }
-    let help = match did_you_mean(only, all.iter().map(|(h, _)| h.as_str())) {
-        Some(s) => format!("did you mean \"{s}\"?"),
-        None => format!(
-            "the creators are the folders of {}",
-            dir.join("creators").display()
-        ),
-    };
-    Err(Failure::Input(Diagnostics(vec![Diagnostic::error(
-        format!("no creator \"{only}\""),
-    )
-    .help(help)])))
-}
-
-/// The shard (1-based) a handle belongs to: FNV-1a of the handle, so a
-/// creator keeps its shard when others are added or removed.
-pub fn shard_of(handle: &str, n: u32) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in handle.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h % n as u64) as u32 + 1
-}
-
-/// Parses `--shard I/N`.
-pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
-    let err = || format!("\"{s}\" is not a shard; write I/N with 1 <= I <= N, e.g. 2/4");
-    let (i, n) = s.split_once('/').ok_or_else(err)?;
-    let (i, n): (u32, u32) = (
-        i.trim().parse().map_err(|_| err())?,
-        n.trim().parse().map_err(|_| err())?,
-    );
-    if n == 0 || i == 0 || i > n {
-        return Err(err());
-    }
-    Ok((i, n))
-}
-
-/// The key of a creator's output: the biopage version, the templates and
-/// CSS it is rendered with, and the resolved pages (which already reflect
-/// every input: files, agency defaults, --date, --base-url), plus the bytes
-/// of files copied verbatim.
-fn creator_key(rendered_by: &Renderer, site: &Site, resolved: &Resolved) -> String {
-    let mut h = sha2::Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
-    h.update(rendered_by.fingerprint.as_bytes());
-    h.update(serde_json::to_vec(&resolved.pages).unwrap_or_default());
-    h.update(serde_json::to_vec(&resolved.redirects).unwrap_or_default());
-    h.update([resolved.go_pages as u8]);
-    for i in &resolved.images {
-        h.update(i.out.as_bytes());
-    }
-    if let Some(static_dir) = &site.static_dir {
-        if let Ok(files) = emit::static_files(&site.dir, static_dir) {
-            for (src, rel) in files {
-                h.update(rel.as_bytes());
-                h.update(std::fs::read(&src).unwrap_or_default());
-            }
-        }
-    }
-    format!("{:x}", h.finalize())
-}
-
-enum Outcome {
-    /// Resolved for the agency-wide files only (another shard renders it).
-    Elsewhere(Entry),
-    /// Unchanged since the last build: its output is kept.
-    Kept(Entry),
-    Rebuilt {
-        entry: Entry,
-        pages: usize,
-        files: usize,
-        images: usize,
-        warnings: Diagnostics,
-    },
-}
-
-fn build_agency(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
-    let started = Instant::now();
-    let agency = load::load_agency(dir)?;
-    let all = creators(dir)?;
-    if let Some(only) = &opts.only {
-        find_only(dir, only, &all)?;
-    }
-    let selected = |h: &str| match (&opts.only, opts.shard) {
-        (Some(o), _) => o == h,
-        (None, Some((i, n))) => shard_of(h, n) == i,
-        (None, None) => true,
-    };
-    // --only resolves just that creator; a shard resolves everyone, because
-    // its first part writes the agency-wide files, which name every creator.
-    let work: Vec<&(String, PathBuf)> = all
-        .iter()
-        .filter(|(h, _)| opts.only.is_none() || selected(h))
-        .collect();
-    let writes_root = opts.only.is_none() && opts.shard.is_none_or(|(i, _)| i == 1);
-    let selection = match (&opts.only, opts.shard) {
-        (Some(o), _) => format!("only:{o}"),
-        (None, Some((i, n))) => format!("shard:{i}/{n}"),
-        (None, None) => "all".into(),
-    };
-    let context = incremental::context(dir, opts.resolve.base_url.as_deref());
-    let now = opts.resolve.now;
-
-    // The last build's record counts only for the same output and selection;
-    // its input keys only under the same context.
-    let previous: Option<Cache> =
-        incremental::read(&opts.out).filter(|c| c.selection == selection && opts.out.is_dir());
-    let incremental = previous.is_some();
-    let same_context = previous.as_ref().is_some_and(|c| c.context == context);
-    let staging = Staging::new(&opts.out)?;
-    let renderers = Renderers::default();
-    let images = images_for(opts);
-    let progress = Reporter::new(opts.progress, work.len());
-
-    let results: Vec<(String, Result<Outcome, Diagnostics>)> = work
-        .par_iter()
-        .map(|(handle, cdir)| {
-            let result = (|| {
-                let before = previous.as_ref().and_then(|c| c.creators.get(handle.as_str()));
-                // Unreadable folders fall through to loading, which says why.
-                let (input, stamps) = incremental::digest_dir(
-                    cdir,
-                    before.map(|e| e.files.as_slice()).unwrap_or_default(),
-                )
-                .unwrap_or_default();
-                if let Some(e) = before.filter(|e| same_context && e.holds(&input, now)) {
-                    let entry = Entry {
-                        files: stamps.clone(),
-                        ..e.clone()
-                    };
-                    if !selected(handle) {
-                        return Ok(Outcome::Elsewhere(entry));
-                    }
-                    if e.output.is_some() && opts.out.join(handle).is_dir() {
-                        return Ok(Outcome::Kept(entry));
-                    }
-                }
-                let (site, resolved) = prepare(cdir, Some(&agency), &opts.resolve)?;
-                if site.handle.value != *handle {
-                    return Err(Diagnostics(vec![Diagnostic::error(format!(
-                        "the handle \"{}\" does not match its folder creators/{handle}/",
-                        site.handle.value
-                    ))
-                    .at(site.handle.loc.clone())
-                    .help(format!("write handle = \"{handle}\", or rename the folder; the folder names the creator's output directory"))]));
-                }
-                let renderer = renderers.get(cdir, &site, &resolved)?;
-                let root = root_path(&resolved.base_url);
-                let (from, until) =
-                    incremental::window(&incremental::schedule_bounds(&site), now);
-                let mut entry = Entry {
-                    input,
-                    output: None,
-                    from,
-                    until,
-                    files: stamps,
-                    fragment: Fragment {
-                        redirects: files::redirect_lines(&root, &resolved.redirects),
-                        go_pages: resolved.go_pages,
-                        sitemap_url: resolved.base_url.clone(),
-                        style_hash: renderer.page_style_hash(&resolved.pages[0]),
-                        script_hash: resolved.pages[0].script_hash.clone(),
-                        analytics: resolved.pages[0].analytics.clone(),
-                    },
-                };
-                if !selected(handle) {
-                    return Ok(Outcome::Elsewhere(entry));
-                }
-                let key = creator_key(&renderer, &site, &resolved);
-                entry.output = Some(key);
-                if before.and_then(|e| e.output.as_ref()) == entry.output.as_ref()
-                    && opts.out.join(handle).is_dir()
-                {
-                    return Ok(Outcome::Kept(entry));
-                }
-                let warnings = resolved.warnings.clone();
-                let rendered = render(cdir, &site, resolved, &renderer, false, &images)?;
-                let prefix = format!("{handle}/");
-                write_site(&staging, &prefix, &rendered)
-                    .map_err(|e| Diagnostics(vec![Diagnostic::error(format!("{e:#}"))]))?;
-                let files = rendered.files.len() + rendered.copies.len() + rendered.made.len();
-                Ok(Outcome::Rebuilt {
-                    entry,
-                    pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),
-                    files,
-                    images: rendered.resolved.images.len(),
-                    warnings,
-                })
-            })();
-            progress.tick(handle);
-            (handle.clone(), result)
-        })
-        .collect();
-    progress.finish();
-
-    let mut summary = Summary {
-        creators: 0,
-        ..Summary::default()
-    };
-    let mut errors = Diagnostics::default();
-    let mut cache = Cache {
-        context,
-        selection,
-        creators: BTreeMap::new(),
-    };
-    let mut rebuilt = Vec::new();
-    for (handle, result) in results {
-        match result {
-            Err(d) => {
-                errors.extend(d.clone());
-                summary.failed.push((handle, d));
-            }
-            Ok(Outcome::Elsewhere(entry)) => {
-                cache.creators.insert(handle, entry);
-            }
-            Ok(Outcome::Kept(entry)) => {
-                summary.creators += 1;
-                cache.creators.insert(handle, entry);
-            }
-            Ok(Outcome::Rebuilt {
-                entry,
-                pages,
-                files,
-                images,
-                warnings,
-            }) => {
-                summary.creators += 1;
-                summary.rebuilt += 1;
-                summary.pages += pages;
-                summary.files += files;
-                summary.images += images;
-                summary.warnings.extend(warnings);
-                cache.creators.insert(handle.clone(), entry);
-                rebuilt.push(handle);
-            }
-        }
-    }
-    if errors.has_errors() && !opts.keep_going {
-        return Err(Failure::Input(errors));
-    }
-
-    let mut root_files = Vec::new();
-    if writes_root {
-        let fragments: Vec<&Fragment> = cache.creators.values().map(|e| &e.fragment).collect();
-        root_files = agency_files(&agency, &fragments);
-        for (rel, bytes) in &root_files {
-            staging.write(rel, bytes)?;
-        }
-        summary.files += root_files.len();
-    }
-    if incremental {
-        // Swap in only what changed; everything else stays where it is.
-        let stale: Vec<String> = previous
-            .map(|p| {
-                p.creators
-                    .into_iter()
-                    .filter(|(h, e)| e.output.is_some() && !cache.creators.contains_key(h))
-                    .map(|(h, _)| h)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut swap: Vec<String> = rebuilt.clone();
-        swap.extend(root_files.iter().map(|(rel, _)| rel.clone()));
-        staging.commit_parts(&swap, &stale)?;
-    } else {
-        staging.commit()?;
-    }
-    incremental::write(&opts.out, &cache)?;
-    // A build of everyone shows which cached images the output still uses;
-    // `--only` and shards leave the rest of the agency's cache for later.
-    if opts.only.is_none() && opts.shard.is_none() {
-        images.prune_unlinked();
-    }
-    summary.elapsed = started.elapsed();
-    summary.encoded = images.encoded();
-    if !summary.failed.is_empty() {
-        summary.warnings.extend(errors);
-    }
-    Ok(summary)
-}
-
-/// `_headers`, `_redirects`, `sitemap.xml` and `robots.txt` for the whole
-/// agency: hosts read them only at the root of what is published.
-fn agency_files(agency: &Settings, fragments: &[&Fragment]) -> Vec<(String, Vec<u8>)> {
-    let mut hashes: Vec<String> = fragments.iter().map(|f| f.style_hash.clone()).collect();
-    hashes.sort();
-    hashes.dedup();
-    let mut scripts: Vec<String> = fragments
-        .iter()
-        .filter_map(|f| f.script_hash.clone())
-        .collect();
-    scripts.sort();
-    scripts.dedup();
-    let parts: Vec<(&str, bool)> = fragments
-        .iter()
-        .map(|f| (f.redirects.as_str(), f.go_pages))
-        .collect();
-    let redirects = files::capped_redirects(
-        "# biopage short links: /<handle>/go/<id>/ -> tagged destination\n",
-        &parts,
-    );
-    let urls: Vec<&str> = fragments.iter().map(|f| f.sitemap_url.as_str()).collect();
-    let mut analytics: Vec<&crate::analytics::Analytics> = Vec::new();
-    for a in fragments.iter().filter_map(|f| f.analytics.as_ref()) {
-        if !analytics.contains(&a) {
-            analytics.push(a);
-        }
-    }
-    let mut out = vec![
-        // one policy for every creator: the union of their analytics providers
-        (
-            "_headers".to_string(),
-            files::security_headers("/", &hashes, &scripts, &analytics).into_bytes(),
-        ),
-        ("_redirects".to_string(), redirects.into_bytes()),
-    ];
-    // Creators under one host share a sitemap and robots.txt at its root.
-    if let Some(root) = agency
-        .base_url
-        .as_ref()
-        .and_then(|b| files::agency_root(&b.value))
-    {
-        out.push(("sitemap.xml".into(), files::sitemap_of(&urls).into_bytes()));
-        out.push((
-            "robots.txt".into(),
-            files::agency_robots(&root).into_bytes(),
-        ));
-    }
-    out
-}
-
 /// Progress on stderr: a bar on a terminal, a line per 5% otherwise.
-struct Reporter {
+pub(crate) struct Reporter {
     mode: Progress,
     bar: Option<indicatif::ProgressBar>,
     total: usize,
@@ -703,7 +421,7 @@ struct Reporter {
 }
 
 impl Reporter {
-    fn new(mode: Progress, total: usize) -> Reporter {
+    pub(crate) fn new(mode: Progress, total: usize) -> Reporter {
         let bar = (mode == Progress::Bar).then(|| {
             let b = indicatif::ProgressBar::new(total as u64);
             b.set_style(
@@ -723,7 +441,7 @@ impl Reporter {
         }
     }
 
-    fn tick(&self, handle: &str) {
+    pub(crate) fn tick(&self, handle: &str) {
         let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         match self.mode {
             Progress::Bar => {
@@ -742,7 +460,7 @@ impl Reporter {
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
@@ -763,36 +481,4 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shards_are_stable_and_cover_everyone_once() {
-        let handles: Vec<String> = (0..1000).map(|i| format!("creator{i}")).collect();
-        for n in 1..6 {
-            let mut counts = vec![0; n as usize];
-            for h in &handles {
-                let s = shard_of(h, n);
-                assert!((1..=n).contains(&s));
-                counts[(s - 1) as usize] += 1;
-                assert_eq!(s, shard_of(h, n));
-            }
-            assert_eq!(counts.iter().sum::<usize>(), 1000);
-            assert!(
-                counts.iter().all(|c| *c > 1000 / n as usize / 2),
-                "{counts:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn shard_flag() {
-        assert_eq!(parse_shard("2/4"), Ok((2, 4)));
-        assert!(parse_shard("0/4").is_err());
-        assert!(parse_shard("5/4").is_err());
-        assert!(parse_shard("x").is_err());
-    }
 }

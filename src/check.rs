@@ -5,7 +5,7 @@ use crate::build::{self, Renderers};
 use crate::diag::{Diagnostic, Diagnostics, Failure, Loc};
 use crate::model::Site;
 use crate::resolve::{self, Resolved};
-use crate::{load, online, tracking};
+use crate::{online, tracking};
 use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::Path;
@@ -24,7 +24,7 @@ pub struct Options {
 
 /// Checks a site or an agency; returns every finding, errors and warnings.
 pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
-    if build::is_agency(dir) {
+    if crate::agency::is_agency(dir) {
         return check_agency(dir, opts);
     }
     if opts.only.is_some() {
@@ -49,10 +49,35 @@ fn check_site(
     opts: &Options,
     renderers: &Renderers,
 ) -> (Diagnostics, usize) {
-    let (site, resolved) = match build::prepare(dir, agency, &opts.resolve) {
-        Ok(x) => x,
-        Err(d) => return (d, 0),
-    };
+    match build::prepare(dir, agency, &opts.resolve) {
+        Ok((site, resolved)) => {
+            check_prepared(dir, site, resolved, agency.is_none(), opts, renderers)
+        }
+        Err(d) => (d, 0),
+    }
+}
+
+/// One creator of an agency, with the agency's own checks (its handle).
+fn check_creator(
+    agency: &crate::agency::Agency,
+    c: &crate::agency::Creator,
+    opts: &Options,
+    renderers: &Renderers,
+) -> (Diagnostics, usize) {
+    match agency.prepare(c, &opts.resolve) {
+        Ok((site, resolved)) => check_prepared(&c.dir, site, resolved, false, opts, renderers),
+        Err(d) => (d, 0),
+    }
+}
+
+fn check_prepared(
+    dir: &Path,
+    site: Site,
+    resolved: Resolved,
+    standalone: bool,
+    opts: &Options,
+    renderers: &Renderers,
+) -> (Diagnostics, usize) {
     let mut findings = resolved.warnings.clone();
     let pageless = if resolved.go_pages {
         0
@@ -71,7 +96,7 @@ fn check_site(
     } else {
         Vec::new()
     };
-    match build::render_with(dir, &site, resolved, &renderer, agency.is_none(), 1) {
+    match build::render_with(&site, resolved, &renderer, standalone, 1) {
         Err(d) => findings.extend(d),
         Ok(rendered) => {
             for (rel, bytes) in rendered
@@ -182,21 +207,23 @@ fn check_online(
 }
 
 fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
-    let agency = match load::load_agency(dir) {
+    let agency = match crate::agency::open(dir) {
         Ok(a) => a,
-        Err(d) => return Ok(d),
+        Err(Failure::Input(d)) => return Ok(d),
+        Err(f) => return Err(f),
     };
-    let mut creators = build::creators(dir)?;
-    if let Some(only) = &opts.only {
-        build::find_only(dir, only, &creators)?;
-        creators.retain(|(h, _)| h == only);
-    }
+    let creators = agency.select(opts.only.as_deref())?;
     let renderers = Renderers::default();
     let results: Vec<(Diagnostics, usize)> = creators
         .par_iter()
-        .map(|(_, cdir)| check_site(cdir, Some(&agency), opts, &renderers))
+        .map(|c| check_creator(&agency, c, opts, &renderers))
         .collect();
     let mut findings = Diagnostics::default();
+    for (h, d) in &agency.broken {
+        if opts.only.as_deref().is_none_or(|o| o == h) {
+            findings.extend(d.clone());
+        }
+    }
     let mut pageless = 0;
     for (d, n) in results {
         findings.extend(d);

@@ -100,41 +100,67 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Everything shown may hold what a user (or a hostile file) wrote:
+        // escape terminal controls (see `terminal_safe`).
+        let message = terminal_safe(&self.message);
         if self.severity == Severity::Warning {
-            writeln!(f, "{kind}[{}]: {}", self.code, self.message)?;
+            writeln!(f, "{kind}[{}]: {message}", self.code)?;
         } else {
-            writeln!(f, "{kind}: {}", self.message)?;
+            writeln!(f, "{kind}: {message}")?;
         }
         if let Some(loc) = &self.loc {
+            let file = loc.file.display().to_string();
+            let file = terminal_safe(&file);
             if loc.line == 0 {
-                writeln!(f, "  --> {}", loc.file.display())?;
+                writeln!(f, "  --> {file}")?;
             } else {
                 let gutter = loc.line.to_string().len();
                 let pad = " ".repeat(gutter);
-                writeln!(
-                    f,
-                    "{pad}--> {}:{}:{}",
-                    loc.file.display(),
-                    loc.line,
-                    loc.col
-                )?;
+                writeln!(f, "{pad}--> {file}:{}:{}", loc.line, loc.col)?;
                 writeln!(f, "{pad} |")?;
                 let shown: String = loc.line_text.chars().take(160).collect();
-                writeln!(f, "{} | {}", loc.line, shown)?;
-                let mut marker = String::new();
-                for c in loc.line_text.chars().take(loc.col.saturating_sub(1)) {
-                    marker.push(if c == '\t' { '\t' } else { ' ' });
-                }
-                let len = loc.len.clamp(1, 160);
-                let _ = write!(marker, "{}", "^".repeat(len));
-                writeln!(f, "{pad} | {marker}")?;
+                writeln!(f, "{} | {}", loc.line, terminal_safe(&shown))?;
+                writeln!(f, "{pad} | {}", caret_line(loc))?;
             }
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            writeln!(f, "  = help: {}", terminal_safe(help))?;
         }
         Ok(())
     }
+}
+
+/// The `^^^` line under a snippet. Columns count characters, but a
+/// terminal gives Chinese characters and most emoji two cells: the carets
+/// are placed by display width (as rustc does), over the text as shown
+/// (with its escapes), and tabs are kept so they expand alike.
+fn caret_line(loc: &Loc) -> String {
+    use unicode_width::UnicodeWidthStr as _;
+    let before: String = loc
+        .line_text
+        .chars()
+        .take(loc.col.saturating_sub(1))
+        .collect();
+    let span: String = loc
+        .line_text
+        .chars()
+        .skip(loc.col.saturating_sub(1))
+        .take(loc.len.max(1))
+        .collect();
+    let mut marker = String::new();
+    for piece in terminal_safe(&before).split_inclusive('\t') {
+        let (text, tab) = match piece.strip_suffix('\t') {
+            Some(t) => (t, true),
+            None => (piece, false),
+        };
+        marker.push_str(&" ".repeat(text.width()));
+        if tab {
+            marker.push('\t');
+        }
+    }
+    let width = terminal_safe(&span).width().clamp(1, 160);
+    let _ = write!(marker, "{}", "^".repeat(width));
+    marker
 }
 
 /// A list of diagnostics gathered over one stage or one whole build.
@@ -260,6 +286,29 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// `text` as it may be printed on a terminal: control characters (ESC
+/// starts sequences that can rewrite the screen or, with OSC 52, the
+/// clipboard; CR hides what came before on the line) and bidirectional
+/// overrides are shown as `\u{..}` escapes. Line breaks and tabs stay.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a
 /// plausible typo; used for "did you mean" hints.
 pub fn did_you_mean<'a>(
@@ -318,5 +367,35 @@ mod tests {
         assert!(text.contains("--> site/profile.toml:1:1"), "{text}");
         assert!(text.contains("^^^^^^"), "{text}");
         assert!(text.contains("= help: did you mean `handle`?"), "{text}");
+    }
+
+    #[test]
+    fn carets_sit_under_wide_characters() {
+        let src = SourceFile::new("p.toml", "name = \"小美\" x\n");
+        let off = src.text.find('x').unwrap();
+        let text = Diagnostic::error("e")
+            .at(Some(src.loc(off..off + 1)))
+            .to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let snippet = lines.iter().find(|l| l.contains("小美")).unwrap();
+        let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+        // "1 | " then the line: 'x' is at display column 14 of the line
+        use unicode_width::UnicodeWidthStr as _;
+        let x_at = snippet[..snippet.find('x').unwrap()].width();
+        assert_eq!(carets.find('^').unwrap(), x_at, "{text}");
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped() {
+        let src = SourceFile::new("p.toml", "\"\u{1b}]52;c;aGk=\u{7}\" = 1\n");
+        let d = Diagnostic::error("unknown key `\u{1b}]52;c;aGk=\u{7}`")
+            .at(Some(src.loc(0..3)))
+            .help("x\ry");
+        let text = d.to_string();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'),
+            "{text:?}"
+        );
+        assert!(text.contains("\\u{1b}]52"), "{text}");
     }
 }

@@ -1,12 +1,191 @@
 //! Stage 4, emit: the only stage that writes.
 //!
-//! Everything is written into a staging directory beside the output and
-//! swapped in only when the whole build succeeded, so a failed build leaves
-//! the previous `public/` exactly as it was, and a visitor never sees a
-//! half-written site.
+//! The output directory belongs to biopage: it is claimed before a build
+//! ([`claim`]) and refused when it is not biopage's (no marker, not empty),
+//! when it is or holds an input, or when it is a file or a device. Everything
+//! is written into a staging directory beside the output and swapped in by
+//! one atomic exchange when the whole build succeeded ([`Staging::commit`]):
+//! a kill at any instant leaves either the complete old output or the
+//! complete new one, and a failed build leaves the old one exactly as it was.
+//! What a killed build left beside the output is removed by the next one.
 
 use anyhow::{bail, Context as _, Result};
 use std::path::{Component, Path, PathBuf};
+
+/// The file biopage writes into every output it makes: a directory without
+/// it (and not empty) is not replaced without `--force`. It holds the id of
+/// the build that wrote the output, which ties the incremental record to it.
+pub const MARKER: &str = ".biopage-output";
+
+/// The output directory, claimed for one build: no other biopage build
+/// writes it until this is dropped (a lock file beside it).
+pub struct Output {
+    path: PathBuf,
+    /// The id in the marker of the output as it is now, if biopage made it.
+    pub previous_build: Option<String>,
+    _lock: std::fs::File,
+}
+
+impl Output {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Claims `out` for a build of the site or agency at `site`. `inputs` are
+/// the folders biopage reads (static/, templates/, creators/ …): the output
+/// may be neither one of them nor inside one, nor the site or a folder
+/// holding it. An existing output must be a directory that is empty or
+/// biopage's own, unless `force`.
+pub fn claim(site: &Path, out: &Path, inputs: &[PathBuf], force: bool) -> Result<Output> {
+    let shown = out.display();
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => bail!(
+            "refusing to build into {shown}: it is a symbolic link; give the directory it points to with -o"
+        ),
+        Ok(m) if !m.is_dir() => bail!(
+            "refusing to build into {shown}: it is a file, not a directory (biopage writes a whole directory there); choose another -o"
+        ),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot inspect {shown}")),
+    }
+    let parent = parent_of(out);
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let out_abs = parent
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", parent.display()))?
+        .join(out.file_name().unwrap_or_default());
+    let site_abs = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    if out.file_name().is_none() || out_abs.parent().is_none() || site_abs.starts_with(&out_abs) {
+        bail!(
+            "refusing to build into {shown}: it holds the site itself, and the build replaces the whole output directory"
+        );
+    }
+    for input in inputs {
+        let Ok(input_abs) = input.canonicalize() else {
+            continue;
+        };
+        if out_abs.starts_with(&input_abs) {
+            bail!(
+                "refusing to build into {shown}: it is inside {}, which biopage reads, and every build would replace or nest in it; write the output elsewhere (the default is public/ in the site)",
+                input.display()
+            );
+        }
+    }
+    if out_abs.is_dir() && out_abs.join("profile.toml").exists() {
+        bail!("refusing to build into {shown}: it looks like a site (it has a profile.toml)");
+    }
+    if out_abs.is_dir() && out_abs.join("agency.toml").exists() {
+        bail!("refusing to build into {shown}: it looks like an agency (it has an agency.toml)");
+    }
+    let previous_build = read_marker(out);
+    if previous_build.is_none() && !force && !is_empty_dir_or_missing(out) && !legacy_output(out) {
+        bail!(
+            "refusing to replace {shown}: it is not empty and biopage did not make it (it has no {MARKER} file); every build replaces the whole output directory, so choose an empty or new -o, or pass --force to replace it"
+        );
+    }
+    let lock_path = beside(out, "biopage-lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    if lock.try_lock().is_err() {
+        eprintln!("waiting for another biopage build writing {shown} to finish…");
+        lock.lock()
+            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    }
+    clean_leftovers(out)?;
+    Ok(Output {
+        path: out.to_path_buf(),
+        previous_build: read_marker(out),
+        _lock: lock,
+    })
+}
+
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn is_empty_dir_or_missing(out: &Path) -> bool {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    }
+}
+
+/// The build id in an output's marker.
+pub fn read_marker(out: &Path) -> Option<String> {
+    let bytes = crate::input::read_regular(&out.join(MARKER), 4096).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let id = text.lines().next()?.strip_prefix("biopage output ")?.trim();
+    (!id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| id.to_string())
+}
+
+/// Outputs of biopage before it wrote a marker: its generator tag on the
+/// page, or its short-link header in `_redirects`.
+fn legacy_output(out: &Path) -> bool {
+    let starts = |name: &str, needle: &str| {
+        crate::input::read_regular(&out.join(name), 1 << 20)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .is_some_and(|t| t.contains(needle))
+    };
+    starts("index.html", "content=\"biopage ") || starts("_redirects", "# biopage short links")
+}
+
+/// Removes what killed builds left beside `out`: staging directories, and
+/// the old output of an interrupted non-atomic swap (which is put back when
+/// the output itself is missing). Called with the lock held, so no running
+/// build owns any of them.
+fn clean_leftovers(out: &Path) -> Result<()> {
+    let parent = parent_of(out);
+    let name = output_name(out);
+    let staging = format!(".{name}.biopage-staging-");
+    let aside = format!(".{name}.biopage-aside");
+    // before markers: `.NAME.biopage-XXXXXX` and `.NAME.biopage-XXXXXX.old`
+    let legacy = format!(".{name}.biopage-");
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        let legacy_tmp = file.strip_prefix(&legacy).is_some_and(|rest| {
+            let rest = rest.strip_suffix(".old").unwrap_or(rest);
+            rest.len() == 6 && rest != "images" && rest.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if file == aside {
+            if !out.exists() {
+                std::fs::rename(&path, out).with_context(|| {
+                    format!("cannot restore the previous output from {}", path.display())
+                })?;
+            } else {
+                remove_dir(&path)?;
+            }
+        } else if file.starts_with(&staging) || legacy_tmp {
+            remove_dir(&path)?;
+        }
+    }
+    Ok(())
+}
+
+fn remove_dir(path: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
+    let r = if meta.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    r.with_context(|| format!("cannot remove {}, left by an earlier build", path.display()))
+}
 
 /// A directory being filled; dropped without [`Staging::commit`], it vanishes.
 pub struct Staging {
@@ -16,18 +195,14 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts a build of `target`. The staging directory is a sibling, so
-    /// the final rename stays on one filesystem and is atomic.
-    pub fn new(target: &Path) -> Result<Staging> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+    /// Starts a build of the claimed output. The staging directory is a
+    /// sibling, so the final swap stays on one filesystem and is atomic.
+    pub fn new(output: &Output) -> Result<Staging> {
+        let target = output.path();
+        let parent = parent_of(target);
         let name = output_name(target);
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.biopage-"))
+            .prefix(&format!(".{name}.biopage-staging-"))
             .tempdir_in(&parent)
             .with_context(|| {
                 format!("cannot create a staging directory in {}", parent.display())
@@ -60,13 +235,18 @@ impl Staging {
         Ok(self.dir.path().join(p))
     }
 
-    /// Writes a file; `&self`, so that threads write in parallel.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let dest = self.dest(rel)?;
+    fn parent_dirs(dest: &Path) -> Result<()> {
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
+        Ok(())
+    }
+
+    /// Writes a file; `&self`, so that threads write in parallel.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let dest = self.dest(rel)?;
+        Self::parent_dirs(&dest)?;
         std::fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))?;
         self.count();
         Ok(())
@@ -74,10 +254,7 @@ impl Staging {
 
     pub fn copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
+        Self::parent_dirs(&dest)?;
         std::fs::copy(src, &dest)
             .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
         self.count();
@@ -89,10 +266,7 @@ impl Staging {
     /// edits: the output and `src` then share their bytes.
     pub fn link_or_copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
+        Self::parent_dirs(&dest)?;
         if std::fs::hard_link(src, &dest).is_err() {
             std::fs::copy(src, &dest)
                 .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
@@ -101,79 +275,133 @@ impl Staging {
         Ok(())
     }
 
-    /// Swaps the staging directory in: the old output is renamed aside,
-    /// the new one renamed into place, then the old one removed.
-    pub fn commit(self) -> Result<()> {
+    /// Carries a folder of the current output (an unchanged creator of an
+    /// agency) into the new one, file by file as hard links: the new output
+    /// is complete on its own, so it can replace the old one in one swap,
+    /// and carrying a file costs a link, not a copy. Returns the file count.
+    pub fn carry(&self, rel: &str) -> Result<usize> {
+        let from = self.target.join(rel);
+        let to = self.dest(rel)?;
+        let mut n = 0;
+        for entry in walkdir::WalkDir::new(&from).follow_links(false) {
+            let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
+            let sub = entry.path().strip_prefix(&from).unwrap_or(entry.path());
+            let dest = to.join(sub);
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                std::fs::create_dir_all(&dest)
+                    .with_context(|| format!("cannot create {}", dest.display()))?;
+            } else if ft.is_file() {
+                if std::fs::hard_link(entry.path(), &dest).is_err() {
+                    std::fs::copy(entry.path(), &dest).with_context(|| {
+                        format!(
+                            "cannot copy {} to {}",
+                            entry.path().display(),
+                            dest.display()
+                        )
+                    })?;
+                }
+                n += 1;
+            }
+        }
+        self.files
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+
+    /// Marks the staged output as biopage's (build `id`) and swaps it in.
+    /// Where the system can exchange two directories atomically (Linux's
+    /// `renameat2(RENAME_EXCHANGE)`, macOS's `renamex_np(RENAME_SWAP)`), the
+    /// output is at every instant either the old one or the new one; the
+    /// old one is then removed. Elsewhere the old output is renamed aside
+    /// first, and the next build puts it back if a kill came in between.
+    pub fn commit(self, id: &str) -> Result<()> {
+        std::fs::write(
+            self.dir.path().join(MARKER),
+            format!(
+                "biopage output {id}\nThis directory is written by biopage: every build replaces it whole. Keep nothing else here.\n"
+            ),
+        )
+        .with_context(|| format!("cannot write {}", self.dir.path().join(MARKER).display()))?;
         let staged = self.dir.keep();
         let target = &self.target;
-        let old = if target.exists() {
-            let aside = staged.with_file_name(format!(
-                "{}.old",
-                staged
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            std::fs::rename(target, &aside)
-                .with_context(|| format!("cannot move the old {} aside", target.display()))?;
-            Some(aside)
-        } else {
-            None
-        };
-        if let Err(e) = std::fs::rename(&staged, target) {
-            if let Some(aside) = &old {
-                let _ = std::fs::rename(aside, target);
+        if std::fs::symlink_metadata(target).is_err() {
+            if let Err(e) = std::fs::rename(&staged, target) {
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(e).with_context(|| {
+                    format!("cannot move the new site into {}", target.display())
+                });
             }
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e)
-                .with_context(|| format!("cannot move the new site into {}", target.display()));
+            return Ok(());
         }
-        if let Some(aside) = old {
-            std::fs::remove_dir_all(&aside)
-                .with_context(|| format!("cannot remove the old output {}", aside.display()))?;
+        match exchange(&staged, target) {
+            Ok(()) => {
+                // `staged` now holds the old output
+                std::fs::remove_dir_all(&staged).with_context(|| {
+                    format!("cannot remove the old output {}", staged.display())
+                })?;
+                Ok(())
+            }
+            Err(_) => swap_aside(&staged, target),
         }
-        Ok(())
     }
 }
 
-impl Staging {
-    /// Swaps in only some entries of the staging directory (`names`: files or
-    /// directories at its top level), and removes `stale` entries of the
-    /// target: the incremental form of [`Staging::commit`]. Each entry is
-    /// replaced by a rename, so no visitor sees a half-written creator.
-    pub fn commit_parts(self, names: &[String], stale: &[String]) -> Result<()> {
-        let staged = self.dir.keep();
-        let trash = staged.with_file_name(format!(
-            "{}.old",
-            staged
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        std::fs::create_dir_all(&trash)
-            .with_context(|| format!("cannot create {}", trash.display()))?;
-        let result = (|| -> Result<()> {
-            for (i, name) in stale.iter().chain(names.iter()).enumerate() {
-                let target = self.target.join(name);
-                if target.exists() {
-                    std::fs::rename(&target, trash.join(i.to_string()))
-                        .with_context(|| format!("cannot move {} aside", target.display()))?;
-                }
-            }
-            for name in names {
-                let from = staged.join(name);
-                if from.exists() {
-                    std::fs::rename(&from, self.target.join(name)).with_context(|| {
-                        format!("cannot move the new {name} into {}", self.target.display())
-                    })?;
-                }
-            }
-            Ok(())
-        })();
-        let _ = std::fs::remove_dir_all(&staged);
-        let _ = std::fs::remove_dir_all(&trash);
-        result
+/// The non-atomic swap: old output aside, new one in, old one removed.
+fn swap_aside(staged: &Path, target: &Path) -> Result<()> {
+    let aside = target.with_file_name(format!(".{}.biopage-aside", output_name(target)));
+    std::fs::rename(target, &aside)
+        .with_context(|| format!("cannot move the old {} aside", target.display()))?;
+    if let Err(e) = std::fs::rename(staged, target) {
+        let _ = std::fs::rename(&aside, target);
+        let _ = std::fs::remove_dir_all(staged);
+        return Err(e)
+            .with_context(|| format!("cannot move the new site into {}", target.display()));
     }
+    std::fs::remove_dir_all(&aside)
+        .with_context(|| format!("cannot remove the old output {}", aside.display()))
+}
+
+/// Exchanges two paths atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let ca = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let cb = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // the raw syscall: glibc and musl alike, whatever their version
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(target_os = "macos")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let ca = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let cb = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    let r = unsafe { libc::renamex_np(ca.as_ptr(), cb.as_ptr(), libc::RENAME_SWAP) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// The output directory's own name (`public` when it has none, as `.`).
@@ -189,96 +417,50 @@ pub fn beside(out: &Path, what: &str) -> PathBuf {
     out.with_file_name(format!(".{}.{what}", output_name(out)))
 }
 
-/// Refuses output directories whose replacement would destroy the user's
-/// work: the site itself, any folder containing it, or the filesystem root.
-pub fn check_output_dir(site_dir: &Path, out: &Path) -> Result<()> {
-    let site = site_dir
-        .canonicalize()
-        .unwrap_or_else(|_| site_dir.to_path_buf());
-    let out_abs = if out.exists() {
-        out.canonicalize()?
-    } else {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        parent
-            .canonicalize()
-            .unwrap_or_else(|_| parent.to_path_buf())
-            .join(out.file_name().unwrap_or_default())
-    };
-    if out_abs.parent().is_none() || site.starts_with(&out_abs) {
-        bail!(
-            "refusing to build into {}: it holds the site itself, and the build replaces the whole output directory",
-            out.display()
-        );
-    }
-    if out_abs.is_dir() && out_abs.join("profile.toml").exists() {
-        bail!(
-            "refusing to build into {}: it looks like a site (it has a profile.toml)",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
-/// Lists the files of `static/` for copying, refusing symlinks that lead
-/// outside the site directory.
-pub fn static_files(site_dir: &Path, static_dir: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let root = site_dir
-        .canonicalize()
-        .with_context(|| format!("cannot resolve {}", site_dir.display()))?;
-    let mut out = Vec::new();
-    let mut stack = vec![static_dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            let meta = std::fs::symlink_metadata(&p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            if meta.file_type().is_symlink() {
-                let real = p
-                    .canonicalize()
-                    .with_context(|| format!("{} is a broken link", p.display()))?;
-                if !real.starts_with(&root) {
-                    bail!(
-                        "{} links to {}, outside the site directory; copy the file into static/ instead",
-                        p.display(),
-                        real.display()
-                    );
-                }
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.is_file() {
-                let rel = p
-                    .strip_prefix(static_dir)
-                    .unwrap_or(&p)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((p, rel));
-            }
+/// Lists the files of `static/` for copying (hidden ones too: a
+/// `.well-known/` folder is what static/ is for), through the site's
+/// [`Root`](crate::input::Root): links out of the site, FIFOs and devices
+/// are refused, and so are files larger than a host publishes.
+pub fn static_files(
+    root: &crate::input::Root,
+    static_dir: &Path,
+) -> Result<Vec<(PathBuf, String)>, crate::input::InputError> {
+    let files = root.files(static_dir)?;
+    for (path, _) in &files {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > crate::input::STATIC_LIMIT {
+            return Err(crate::input::InputError {
+                path: path.clone(),
+                refusal: crate::input::Refusal::TooBig {
+                    size,
+                    limit: crate::input::STATIC_LIMIT,
+                },
+            });
         }
     }
-    Ok(out)
+    Ok(files)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn claimed(out: &Path) -> Output {
+        let site = out.parent().unwrap().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        claim(&site, out, &[], false).unwrap()
+    }
+
     #[test]
     fn commit_replaces_and_drop_discards() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join("old.txt"), "old").unwrap();
+        let output = claimed(&out);
+        let s = Staging::new(&output).unwrap();
+        s.write("old.txt", b"old").unwrap();
+        s.commit("01").unwrap();
 
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&output).unwrap();
         s.write("new.txt", b"new").unwrap();
         drop(s);
         assert!(
@@ -287,20 +469,23 @@ mod tests {
         );
         assert!(!out.join("new.txt").exists());
 
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&output).unwrap();
         s.write("a/new.txt", b"new").unwrap();
-        s.commit().unwrap();
+        s.commit("02").unwrap();
         assert!(!out.join("old.txt").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("a/new.txt")).unwrap(),
             "new"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        assert_eq!(read_marker(&out).as_deref(), Some("02"));
+        drop(output);
+        let mut leftovers: Vec<_> = std::fs::read_dir(tmp.path())
             .unwrap()
             .flatten()
-            .map(|e| e.file_name())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.biopage-lock", "public", "site"]);
     }
 
     #[test]
@@ -309,10 +494,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path().join("cached.webp");
         std::fs::write(&src, b"bytes").unwrap();
-        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        let output = claimed(&tmp.path().join("public"));
+        let s = Staging::new(&output).unwrap();
         s.link_or_copy(&src, "assets/a.webp").unwrap();
         assert!(s.link_or_copy(&src, "../a.webp").is_err());
-        s.commit().unwrap();
+        s.commit("01").unwrap();
         let out = tmp.path().join("public/assets/a.webp");
         assert_eq!(std::fs::read(&out).unwrap(), b"bytes");
         assert_eq!(
@@ -324,19 +510,91 @@ mod tests {
     #[test]
     fn writes_cannot_escape() {
         let tmp = tempfile::tempdir().unwrap();
-        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        let output = claimed(&tmp.path().join("public"));
+        let s = Staging::new(&output).unwrap();
         assert!(s.write("../x", b"").is_err());
         assert!(s.write("/etc/x", b"").is_err());
         assert!(s.write("a/../../x", b"").is_err());
     }
 
     #[test]
-    fn refuses_to_replace_the_site() {
+    fn outputs_that_are_not_biopages_are_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let site = tmp.path().join("site");
-        std::fs::create_dir(&site).unwrap();
-        assert!(check_output_dir(&site, &site).is_err());
-        assert!(check_output_dir(&site, tmp.path()).is_err());
-        assert!(check_output_dir(&site, &site.join("public")).is_ok());
+        std::fs::create_dir_all(site.join("static")).unwrap();
+        let inputs = [site.join("static")];
+        // the site itself, a folder holding it, an input folder or inside one
+        for out in [
+            site.clone(),
+            tmp.path().to_path_buf(),
+            site.join("static"),
+            site.join("static/pub"),
+        ] {
+            assert!(claim(&site, &out, &inputs, true).is_err(), "{out:?}");
+        }
+        // a file, a device
+        std::fs::write(tmp.path().join("file"), "x").unwrap();
+        assert!(claim(&site, &tmp.path().join("file"), &inputs, true).is_err());
+        assert!(claim(&site, Path::new("/dev/null"), &inputs, true).is_err());
+        // someone else's directory, unless forced
+        let theirs = tmp.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        std::fs::write(theirs.join("notes.txt"), "mine").unwrap();
+        let e = claim(&site, &theirs, &inputs, false).err().unwrap();
+        assert!(e.to_string().contains("--force"), "{e}");
+        assert!(claim(&site, &theirs, &inputs, true).is_ok());
+        // empty and missing directories are fine
+        std::fs::create_dir(tmp.path().join("empty")).unwrap();
+        assert!(claim(&site, &tmp.path().join("empty"), &inputs, false).is_ok());
+        assert!(claim(&site, &site.join("public"), &inputs, false).is_ok());
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_are_removed_and_an_aside_output_restored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(tmp.path().join(".public.biopage-staging-abc123/x")).unwrap();
+        std::fs::create_dir_all(tmp.path().join(".public.biopage-Ab12Cd.old")).unwrap();
+        std::fs::create_dir_all(tmp.path().join(".public.biopage-aside")).unwrap();
+        std::fs::write(tmp.path().join(".public.biopage-aside/index.html"), "old").unwrap();
+        std::fs::create_dir_all(tmp.path().join(".public.biopage-images")).unwrap();
+        let _o = claimed(&out);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".public.biopage-images",
+                ".public.biopage-lock",
+                "public",
+                "site"
+            ]
+        );
+    }
+
+    #[test]
+    fn carried_folders_share_their_files() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let output = claimed(&out);
+        let s = Staging::new(&output).unwrap();
+        s.write("mei/index.html", b"mei").unwrap();
+        s.write("mei/go/x/index.html", b"go").unwrap();
+        s.commit("01").unwrap();
+        let s = Staging::new(&output).unwrap();
+        assert_eq!(s.carry("mei").unwrap(), 2);
+        s.commit("02").unwrap();
+        let f = out.join("mei/go/x/index.html");
+        assert_eq!(std::fs::read(&f).unwrap(), b"go");
+        assert_eq!(std::fs::metadata(&f).unwrap().nlink(), 1);
     }
 }

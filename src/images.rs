@@ -435,7 +435,13 @@ fn problem(c: &ImageCopy, msg: &str) -> Diagnostic {
 /// Decodes a source (checking it is the file `load` saw), applies its EXIF
 /// orientation and cuts the centred square every output is made from.
 fn working_image(src: &ImageInput) -> Result<DynamicImage, String> {
-    let bytes = std::fs::read(&src.abs).map_err(|e| format!("cannot read it: {e}"))?;
+    let bytes = crate::input::read_regular(&src.abs, crate::input::IMAGE_LIMIT).map_err(|r| {
+        crate::input::InputError {
+            path: src.abs.clone(),
+            refusal: r,
+        }
+        .reason()
+    })?;
     if crate::load::full_hash(&bytes) != src.digest {
         return Err("it changed while the site was building; build again".into());
     }

@@ -17,6 +17,7 @@
 //! times, same bytes) costs one read per file and still hits.
 
 use crate::analytics::Analytics;
+use crate::input::{InputError, Root};
 use crate::model::Site;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -39,12 +40,21 @@ pub struct Fragment {
     pub analytics: Option<Analytics>,
 }
 
+/// The record's format; a record of another format is no record.
+pub const FORMAT: u32 = 2;
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cache {
+    pub format: u32,
+    /// The build that wrote the output this record describes (the id in the
+    /// output's marker, see `emit::MARKER`): a record whose id differs
+    /// describes another output, or one a killed build did not finish.
+    pub build: String,
     /// The build's context; the input keys hold only under the same one.
     pub context: String,
-    /// `all`, `only:<handle>` or `shard:i/n`: which creators own output.
-    pub selection: String,
+    /// Whether the output holds the agency-wide root files, so that a
+    /// build of some creators (`--only`, a shard) into it rewrites them.
+    pub root_files: bool,
     pub creators: BTreeMap<String, Entry>,
 }
 
@@ -52,8 +62,8 @@ pub struct Cache {
 pub struct Entry {
     /// Digest of the creator's files.
     pub input: String,
-    /// Digest of the creator's output, if it was written into this output
-    /// (not for creators another shard renders).
+    /// Digest of the creator's output, if its folder is in this output (not
+    /// for creators another shard renders).
     pub output: Option<String>,
     /// The creator's output is the same for every "now" in `[from, until)`.
     pub from: Option<i64>,
@@ -87,18 +97,154 @@ pub fn cache_path(out: &Path) -> PathBuf {
     crate::emit::beside(out, "biopage-cache.json")
 }
 
-/// Reads the previous build's record; anything unreadable or from another
-/// biopage is no record at all (the build is then a clean one).
-pub fn read(out: &Path) -> Option<Cache> {
-    let bytes = std::fs::read(cache_path(out)).ok()?;
-    serde_json::from_slice(&bytes).ok()
+/// The largest record read (10,000 creators make about 60 MB).
+const RECORD_LIMIT: u64 = 1 << 30;
+
+/// Reads the previous build's record. It is a hint, never a source: it is
+/// used only if it is of this format, was written by the build that made
+/// the output as it is now (`build`, from the output's marker), and every
+/// value that reaches the output (`_redirects` lines, policy hashes and
+/// sources) passes [`validate`] for the agency's current paths. A missing
+/// record is `Ok(None)`; an unusable one is `Err(why)`, which the build
+/// reports as a note before building every creator.
+pub fn read(
+    out: &Path,
+    build: Option<&str>,
+    owned: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<Cache>, String> {
+    let path = cache_path(out);
+    let bytes = match crate::input::read_regular(&path, RECORD_LIMIT) {
+        Ok(b) => b,
+        Err(crate::input::Refusal::Missing) => return Ok(None),
+        Err(r) => {
+            return Err(crate::input::InputError { path, refusal: r }.reason());
+        }
+    };
+    let cache: Cache = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("it is not a record biopage can read ({e})"))?;
+    if cache.format != FORMAT {
+        return Err("it was written by another version of biopage".into());
+    }
+    if Some(cache.build.as_str()) != build {
+        return Err("it does not describe the output as it is now (an interrupted build, or a record from elsewhere)".into());
+    }
+    validate(&cache, owned)?;
+    Ok(Some(cache))
+}
+
+/// Checks every value of the record that can reach the output. `owned`
+/// gives a handle's short-link prefix (`/<handle>/`, or below the agency's
+/// base path), or `None` for a handle that is not a creator now (whose
+/// entry the build drops).
+pub fn validate(cache: &Cache, owned: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
+    let hex = |s: &str| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit());
+    if !hex(&cache.context) {
+        return Err("its context key is malformed".into());
+    }
+    for (handle, e) in &cache.creators {
+        let bad = |what: &str| {
+            Err(format!(
+                "the entry of \"{}\" has {what}",
+                crate::diag::terminal_safe(handle)
+            ))
+        };
+        // a creator that is gone: its entry is dropped, never used
+        let Some(prefix) = owned(handle) else {
+            continue;
+        };
+        if !hex(&e.input) || e.output.as_deref().is_some_and(|o| !hex(o)) {
+            return bad("a malformed key");
+        }
+        let f = &e.fragment;
+        if !f.redirects.is_empty() && !f.redirects.ends_with('\n') {
+            return bad("a malformed redirect list");
+        }
+        if !f.redirects.lines().all(|l| redirect_line_ok(l, &prefix)) {
+            return bad("a redirect rule that is not its own short link");
+        }
+        if !hash_ok(&f.style_hash) || f.script_hash.as_deref().is_some_and(|h| !hash_ok(h)) {
+            return bad("a malformed policy hash");
+        }
+        if !matches!(
+            crate::tracking::classify(&f.sitemap_url),
+            Ok(crate::tracking::Dest::Web(_))
+        ) || f
+            .sitemap_url
+            .contains(|c: char| c.is_whitespace() || c.is_control())
+        {
+            return bad("a malformed page address");
+        }
+        if let Some(a) = &f.analytics {
+            if !crate::analytics::PROVIDERS.contains(&a.provider.as_str())
+                || !a
+                    .script_src
+                    .iter()
+                    .chain(&a.connect_src)
+                    .chain(&a.img_src)
+                    .all(|s| source_ok(s))
+            {
+                return bad("analytics sources that are not origins");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `'sha256-<44 base64 characters>'`, as CSP wants a hash.
+fn hash_ok(h: &str) -> bool {
+    h.strip_prefix("'sha256-")
+        .and_then(|r| r.strip_suffix('\''))
+        .is_some_and(|b| {
+            b.len() == 44
+                && b.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        })
+}
+
+/// A CSP source biopage writes: `'self'` or an https origin.
+fn source_ok(s: &str) -> bool {
+    s == "'self'"
+        || url::Url::parse(s)
+            .is_ok_and(|u| u.scheme() == "https" && u.origin().ascii_serialization() == s)
+}
+
+/// `<prefix>go/<id>/ <http(s) URL> 302`: a short link of the creator that
+/// owns `prefix`, to a web address.
+fn redirect_line_ok(line: &str, prefix: &str) -> bool {
+    let mut parts = line.split(' ');
+    let (Some(from), Some(to), Some("302"), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let id_ok = from
+        .strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix("go/"))
+        .and_then(|r| r.strip_suffix('/'))
+        .is_some_and(|id| {
+            !id.is_empty()
+                && id.len() <= 80
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        });
+    id_ok
+        && to.len() <= crate::tracking::MAX_URL
+        && !to.contains(|c: char| c.is_whitespace() || c.is_control())
+        && matches!(
+            crate::tracking::classify(to),
+            Ok(crate::tracking::Dest::Web(_))
+        )
 }
 
 pub fn write(out: &Path, cache: &Cache) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let path = cache_path(out);
     let json = serde_json::to_vec(cache).unwrap_or_default();
-    std::fs::write(&path, json).with_context(|| format!("cannot write {}", path.display()))
+    // to a temporary name, then renamed: a kill never leaves half a record
+    let tmp = crate::emit::beside(out, "biopage-cache.json.tmp");
+    std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The build's context: the running binary (a rebuilt biopage may render
@@ -126,12 +272,57 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
         .unwrap_or(-1)
 }
 
-/// The digest of every file under `dir` (hidden files aside: editors' swap
-/// files are not inputs), with the stamps that let the next build skip
-/// reading the unchanged ones. `previous` are the last build's stamps.
-pub fn digest_dir(dir: &Path, previous: &[Stamp]) -> std::io::Result<(String, Vec<Stamp>)> {
+/// The digest of every file under `dir`, hidden ones included (a
+/// `static/.well-known/security.txt` is published, so it is an input), with
+/// the stamps that let the next build skip reading the unchanged ones.
+/// `previous` are the last build's stamps. Files are listed and read
+/// through the creator's [`Root`], so a link out of its folder, a FIFO or a
+/// device is an error here (the build then loads the creator, which says
+/// why) rather than a hang or a read of someone else's file.
+pub fn digest_dir(
+    root: &Root,
+    dir: &Path,
+    previous: &[Stamp],
+) -> Result<(String, Vec<Stamp>), InputError> {
     let mut stamps = Vec::new();
-    walk(dir, "", previous, &mut stamps)?;
+    for (path, rel) in root.files(dir)? {
+        let io = |e: std::io::Error| InputError {
+            path: path.clone(),
+            refusal: crate::input::Refusal::Io(e),
+        };
+        let link = std::fs::symlink_metadata(&path).map_err(io)?.is_symlink();
+        let meta = std::fs::metadata(&path).map_err(io)?;
+        let (len, mtime) = (meta.len(), mtime_ns(&meta));
+        // a link is re-read every time: its target may change without its
+        // own size or time moving
+        let known = previous
+            .iter()
+            .find(|s| !link && s.path == rel && s.len == len && s.mtime_ns == mtime && mtime >= 0);
+        let sha = match known {
+            Some(s) => s.sha.clone(),
+            None => {
+                let bytes = root.read(&path, crate::input::IMAGE_LIMIT)?;
+                let mut h = Sha256::new();
+                if link {
+                    h.update(b"link:");
+                    h.update(
+                        std::fs::read_link(&path)
+                            .map(|t| t.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
+                    h.update([0]);
+                }
+                h.update(&bytes);
+                format!("{:x}", h.finalize())
+            }
+        };
+        stamps.push(Stamp {
+            path: rel,
+            len,
+            mtime_ns: if link { -1 } else { mtime },
+            sha,
+        });
+    }
     let mut h = Sha256::new();
     for s in &stamps {
         h.update(s.path.as_bytes());
@@ -140,61 +331,6 @@ pub fn digest_dir(dir: &Path, previous: &[Stamp]) -> std::io::Result<(String, Ve
         h.update([0]);
     }
     Ok((format!("{:x}", h.finalize()), stamps))
-}
-
-fn walk(dir: &Path, rel: &str, previous: &[Stamp], out: &mut Vec<Stamp>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        let sub = format!("{rel}{name}");
-        let kind = e.file_type()?;
-        if kind.is_symlink() {
-            // the link itself is an input; a linked file's bytes too, but a
-            // linked directory is not followed (no loops, and the build
-            // refuses links out of the site anyway)
-            let target = std::fs::read_link(&path)?;
-            let mut h = Sha256::new();
-            h.update(target.to_string_lossy().as_bytes());
-            if let Ok(bytes) = std::fs::metadata(&path)
-                .ok()
-                .filter(|m| m.is_file())
-                .map(|_| std::fs::read(&path))
-                .transpose()
-            {
-                h.update(bytes.unwrap_or_default());
-            }
-            out.push(Stamp {
-                path: sub,
-                len: 0,
-                mtime_ns: -1,
-                sha: format!("link:{:x}", h.finalize()),
-            });
-        } else if kind.is_dir() {
-            walk(&path, &format!("{sub}/"), previous, out)?;
-        } else {
-            let meta = e.metadata()?;
-            let (len, mtime) = (meta.len(), mtime_ns(&meta));
-            let known = previous
-                .iter()
-                .find(|s| s.path == sub && s.len == len && s.mtime_ns == mtime && mtime >= 0);
-            let sha = match known {
-                Some(s) => s.sha.clone(),
-                None => format!("{:x}", Sha256::digest(std::fs::read(&path)?)),
-            };
-            out.push(Stamp {
-                path: sub,
-                len,
-                mtime_ns: mtime,
-                sha,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Every instant at which one of the site's items starts or ends: its
@@ -229,24 +365,27 @@ mod tests {
         std::fs::create_dir(d.join("img")).unwrap();
         std::fs::write(d.join("img/a.png"), [1, 2, 3]).unwrap();
         std::fs::write(d.join(".profile.toml.swp"), "junk").unwrap();
-        let (k1, stamps) = digest_dir(d, &[]).unwrap();
+        let root = Root::open(d).unwrap();
+        let digest = |prev: &[Stamp]| digest_dir(&root, d, prev).unwrap();
+        let (k1, stamps) = digest(&[]);
         assert_eq!(
             stamps.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
-            ["img/a.png", "profile.toml"]
+            [".profile.toml.swp", "img/a.png", "profile.toml"]
         );
         // unchanged: same key, with or without the previous stamps
-        assert_eq!(digest_dir(d, &stamps).unwrap().0, k1);
-        assert_eq!(digest_dir(d, &[]).unwrap().0, k1);
-        // hidden files are not inputs
+        assert_eq!(digest(&stamps).0, k1);
+        assert_eq!(digest(&[]).0, k1);
+        // hidden files are inputs too (static/.well-known/ is published)
         std::fs::write(d.join(".profile.toml.swp"), "other junk").unwrap();
-        assert_eq!(digest_dir(d, &stamps).unwrap().0, k1);
+        let k1 = digest(&stamps).0;
+        assert_ne!(k1, digest(&[]).0.replace('a', "b"));
         // a changed byte changes the key, even if the stamp is forged to match
         std::fs::write(d.join("img/a.png"), [1, 2, 4]).unwrap();
-        let (k2, _) = digest_dir(d, &[]).unwrap();
+        let (k2, _) = digest(&[]);
         assert_ne!(k1, k2);
         // a new file changes it too
         std::fs::write(d.join("products.toml"), "").unwrap();
-        assert_ne!(digest_dir(d, &[]).unwrap().0, k2);
+        assert_ne!(digest(&[]).0, k2);
     }
 
     #[test]
@@ -254,12 +393,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path();
         std::fs::write(d.join("profile.toml"), "one").unwrap();
-        let (_, stamps) = digest_dir(d, &[]).unwrap();
+        let root = Root::open(d).unwrap();
+        let (_, stamps) = digest_dir(&root, d, &[]).unwrap();
         // same length, new content: the mtime moves, so it is read again
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(d.join("profile.toml"), "two").unwrap();
-        let (fresh, _) = digest_dir(d, &[]).unwrap();
-        assert_eq!(digest_dir(d, &stamps).unwrap().0, fresh);
+        let (fresh, _) = digest_dir(&root, d, &[]).unwrap();
+        assert_eq!(digest_dir(&root, d, &stamps).unwrap().0, fresh);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! The pipeline (see DESIGN.md): [`load`] → [`resolve`] → [`render`] → [`emit`].
 
+pub mod agency;
 pub mod analytics;
 pub mod build;
 pub mod check;
@@ -15,6 +16,7 @@ pub mod i18n;
 pub mod icons;
 pub mod images;
 pub mod incremental;
+pub mod input;
 pub mod load;
 pub mod manifest;
 pub mod markdown;

@@ -7,6 +7,7 @@
 //! missing key of a file in one run.
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Loc, SourceFile};
+use crate::input::{InputError, Refusal, Root};
 use crate::model::*;
 use std::path::{Component, Path};
 use toml::de::{DeTable, DeValue};
@@ -130,53 +131,90 @@ pub fn load_site(dir: &Path) -> Result<Site, Diagnostics> {
 pub fn load(dir: &Path) -> Loaded {
     let mut diags = Diagnostics::default();
     let profile_path = dir.join("profile.toml");
-    if !dir.is_dir() {
-        diags.push(
-            Diagnostic::error(format!(
-                "the site directory {} does not exist",
-                dir.display()
-            ))
-            .help(format!("create one with `biopage init {}`", dir.display())),
-        );
-        return Loaded { site: None, diags };
-    }
-    let Some(profile_src) = read_source(&profile_path, true, &mut diags) else {
+    let root = match Root::open(dir) {
+        Ok(r) => r,
+        Err(e) if e.is_missing() => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the site directory {} does not exist",
+                    dir.display()
+                ))
+                .help(format!("create one with `biopage init {}`", dir.display())),
+            );
+            return Loaded { site: None, diags };
+        }
+        Err(e) => {
+            diags.push(refused(&e));
+            return Loaded { site: None, diags };
+        }
+    };
+    let Some(profile_src) = read_source(&root, &profile_path, true, &mut diags) else {
         return Loaded { site: None, diags };
     };
-    let products_src = read_source(&dir.join("products.toml"), false, &mut diags);
+    let products_src = read_source(&root, &dir.join("products.toml"), false, &mut diags);
     let usable = !diags.has_errors();
-    let mut loaded = from_sources(dir, &profile_src, products_src.as_ref());
+    let mut loaded = from_root(root.clone(), &profile_src, products_src.as_ref());
     diags.extend(loaded.diags);
     loaded.diags = diags;
     if !usable {
         loaded.site = None;
     }
     if let Some(site) = &mut loaded.site {
-        let templates = dir.join("templates");
-        site.templates_dir = templates.is_dir().then_some(templates);
-        let statics = dir.join("static");
-        site.static_dir = statics.is_dir().then_some(statics);
+        let mut folder = |name: &str| match root.dir(&dir.join(name)) {
+            Ok(found) => found.map(|_| dir.join(name)),
+            Err(e) => {
+                loaded.diags.push(refused(&e));
+                None
+            }
+        };
+        site.templates_dir = folder("templates");
+        site.static_dir = folder("static");
+        site.root = Some(root);
     }
     loaded
 }
 
+/// A refused input file as a diagnostic that names it.
+pub fn refused(e: &InputError) -> Diagnostic {
+    Diagnostic::error(e.to_string())
+        .at(Some(Loc::file_only(&e.path)))
+        .help(e.help())
+}
+
 /// Parses a site from sources already in memory (the fuzz targets use it;
-/// images are still looked up under `dir`).
+/// images are still looked up under `dir`, when it exists).
 pub fn from_sources(
     dir: &Path,
+    profile_src: &SourceFile,
+    products_src: Option<&SourceFile>,
+) -> Loaded {
+    match Root::open(dir) {
+        Ok(root) => from_root(root, profile_src, products_src),
+        Err(_) => parse_sources(dir, None, profile_src, products_src),
+    }
+}
+
+fn from_root(root: Root, profile_src: &SourceFile, products_src: Option<&SourceFile>) -> Loaded {
+    let dir = root.path().to_path_buf();
+    parse_sources(&dir, Some(&root), profile_src, products_src)
+}
+
+fn parse_sources(
+    dir: &Path,
+    root: Option<&Root>,
     profile_src: &SourceFile,
     products_src: Option<&SourceFile>,
 ) -> Loaded {
     let mut diags = Diagnostics::default();
     let mut usable = true;
     let (mut site, ok) = {
-        let mut doc = Doc::new(profile_src, dir, &mut diags);
+        let mut doc = Doc::new(profile_src, dir, root, &mut diags);
         let site = doc.profile();
         (site, doc.parsed)
     };
     usable &= ok;
     if let Some(src) = products_src {
-        let mut doc = Doc::new(src, dir, &mut diags);
+        let mut doc = Doc::new(src, dir, root, &mut diags);
         site.products = doc.products_file();
         usable &= doc.parsed;
     }
@@ -189,10 +227,11 @@ pub fn from_sources(
 /// Reads an agency's `agency.toml`: the site-wide keys every creator inherits.
 pub fn load_agency(dir: &Path) -> Result<Settings, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let Some(src) = read_source(&dir.join("agency.toml"), true, &mut diags) else {
+    let root = Root::open(dir).map_err(|e| Diagnostics(vec![refused(&e)]))?;
+    let Some(src) = read_source(&root, &dir.join("agency.toml"), true, &mut diags) else {
         return Err(diags);
     };
-    let settings = Doc::new(&src, dir, &mut diags).agency_file();
+    let settings = Doc::new(&src, dir, Some(&root), &mut diags).agency_file();
     if diags.has_errors() {
         Err(diags)
     } else {
@@ -200,27 +239,34 @@ pub fn load_agency(dir: &Path) -> Result<Settings, Diagnostics> {
     }
 }
 
-/// Reads a UTF-8 source file. Invalid UTF-8 is reported at the line and
-/// column of the first bad byte instead of as an opaque I/O error.
-pub fn read_source(path: &Path, required: bool, diags: &mut Diagnostics) -> Option<SourceFile> {
-    let bytes = match std::fs::read(path) {
+/// Reads a UTF-8 source file through the site's [`Root`] (inside the site, a
+/// regular file, capped). Invalid UTF-8 is reported at the line and column
+/// of the first bad byte instead of as an opaque I/O error.
+pub fn read_source(
+    root: &Root,
+    path: &Path,
+    required: bool,
+    diags: &mut Diagnostics,
+) -> Option<SourceFile> {
+    let bytes = match root.read(path, crate::input::TOML_LIMIT) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return None,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if e.is_missing() && !required => return None,
+        Err(e) if e.is_missing() => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            diags.push(
-                Diagnostic::error(format!("{} not found", path.display())).help(format!(
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let help = if name == "agency.toml" {
+                format!("an agency needs an agency.toml; `biopage init --agency {}` writes a working one", dir.display())
+            } else {
+                format!(
                     "a site needs a profile.toml; `biopage init {}` writes a working one",
                     dir.display()
-                )),
-            );
+                )
+            };
+            diags.push(Diagnostic::error(format!("{} not found", path.display())).help(help));
             return None;
         }
         Err(e) => {
-            diags.push(
-                Diagnostic::error(format!("cannot read {}: {e}", path.display()))
-                    .at(Some(Loc::file_only(path))),
-            );
+            diags.push(refused(&e));
             return None;
         }
     };
@@ -245,6 +291,9 @@ pub fn read_source(path: &Path, required: bool, diags: &mut Diagnostics) -> Opti
 struct Doc<'a> {
     src: &'a SourceFile,
     dir: &'a Path,
+    /// Where files the document names (images) may be read from; `None`
+    /// when the directory does not exist (fuzzing): no file can be read.
+    root: Option<&'a Root>,
     diags: &'a mut Diagnostics,
     /// False once the document had a syntax error.
     parsed: bool,
@@ -270,10 +319,16 @@ fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
 }
 
 impl<'a> Doc<'a> {
-    fn new(src: &'a SourceFile, dir: &'a Path, diags: &'a mut Diagnostics) -> Self {
+    fn new(
+        src: &'a SourceFile,
+        dir: &'a Path,
+        root: Option<&'a Root>,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
         Doc {
             src,
             dir,
+            root,
             diags,
             parsed: true,
         }
@@ -671,6 +726,7 @@ impl<'a> Doc<'a> {
             sensitive: false,
             templates_dir: None,
             static_dir: None,
+            root: None,
         };
         let Some(root) = self.parse() else {
             return empty;
@@ -898,9 +954,19 @@ impl<'a> Doc<'a> {
             return None;
         }
         let abs = self.dir.join(path);
-        let meta = match std::fs::metadata(&abs) {
-            Ok(m) => m,
-            Err(_) => {
+        let Some(root) = self.root else {
+            bad(
+                format!("the image \"{rel}\" does not exist"),
+                "the site directory does not exist",
+                self.diags,
+            );
+            return None;
+        };
+        // One way in (see `input`): inside the site once links are followed,
+        // a regular file, and not too big, checked before a byte is read.
+        let real = match root.resolve(&abs) {
+            Ok(real) => real,
+            Err(e) if e.is_missing() => {
                 let help = match suggest_file(&abs) {
                     Some(s) => format!(
                         "did you mean \"{}\"?",
@@ -915,18 +981,7 @@ impl<'a> Doc<'a> {
                 );
                 return None;
             }
-        };
-        if !meta.is_file() {
-            bad(
-                format!("the image path \"{rel}\" is not a file"),
-                "point it at an image file",
-                self.diags,
-            );
-            return None;
-        }
-        match (abs.canonicalize(), self.dir.canonicalize()) {
-            (Ok(real), Ok(root)) if real.starts_with(&root) => {}
-            _ => {
+            Err(e) if matches!(e.refusal, Refusal::Outside(_)) => {
                 bad(
                     format!("the image \"{rel}\" is a link to a file outside the site directory"),
                     "copy the file into the site directory instead of linking to it",
@@ -934,29 +989,50 @@ impl<'a> Doc<'a> {
                 );
                 return None;
             }
-        }
-        if meta.len() > 50 * 1024 * 1024 {
-            bad(
-                format!(
-                    "the image \"{rel}\" is {} MB, too big for a web page",
-                    meta.len() / (1024 * 1024)
-                ),
-                "resize it to at most 2000 px wide and save it as JPEG or WebP",
-                self.diags,
-            );
-            return None;
-        }
-        let bytes = match std::fs::read(&abs) {
-            Ok(b) => b,
             Err(e) => {
                 bad(
-                    format!("cannot read the image \"{rel}\": {e}"),
+                    format!("the image \"{rel}\" {}", e.reason()),
+                    &e.help(),
+                    self.diags,
+                );
+                return None;
+            }
+        };
+        let bytes = match crate::input::read_regular(&real, crate::input::IMAGE_LIMIT) {
+            Ok(b) => b,
+            Err(Refusal::NotRegular(_)) => {
+                bad(
+                    format!("the image path \"{rel}\" is not a file"),
+                    "point it at an image file",
+                    self.diags,
+                );
+                return None;
+            }
+            Err(Refusal::TooBig { size, .. }) => {
+                bad(
+                    format!(
+                        "the image \"{rel}\" is {} MB, too big for a web page",
+                        size / (1024 * 1024)
+                    ),
+                    "resize it to at most 2000 px wide and save it as JPEG or WebP",
+                    self.diags,
+                );
+                return None;
+            }
+            Err(e) => {
+                let e = InputError {
+                    path: abs.clone(),
+                    refusal: e,
+                };
+                bad(
+                    format!("cannot read the image \"{rel}\": {}", e.reason()),
                     "check the file's permissions",
                     self.diags,
                 );
                 return None;
             }
         };
+        let meta_len = bytes.len() as u64;
         let format = image::guess_format(&bytes).ok();
         let ext = match format {
             Some(image::ImageFormat::Jpeg) => "jpg",
@@ -1021,13 +1097,13 @@ impl<'a> Doc<'a> {
         let digest = full_hash(&bytes);
         Some(ImageInput {
             rel: rel.to_string(),
-            abs,
+            abs: real,
             width,
             height,
             hash: digest[..10].to_string(),
             digest,
             ext,
-            bytes: meta.len(),
+            bytes: meta_len,
             orientation,
             alpha,
             loc: p.loc.clone(),

@@ -126,6 +126,7 @@ impl ItemKind {
 pub struct ImageInput {
     /// As written, relative to the site directory.
     pub rel: String,
+    /// The real path, checked to lie inside the site when it was loaded.
     pub abs: PathBuf,
     pub width: u32,
     pub height: u32,
@@ -203,4 +204,7 @@ pub struct Site {
     pub templates_dir: Option<PathBuf>,
     /// `static/`, copied verbatim to the output root.
     pub static_dir: Option<PathBuf>,
+    /// Where the site's files may be read from (see `input`); `None` only
+    /// for sites parsed from memory.
+    pub root: Option<crate::input::Root>,
 }

@@ -10,10 +10,9 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Loc};
 use crate::resolve::{Page, Redirect};
-use crate::themes::{Theme, PARTIALS};
+use crate::themes::{SiteTemplate, Theme, PARTIALS};
 use serde::Serialize;
 use sha2::Digest;
-use std::path::Path;
 use tera::{Context, Tera};
 
 pub struct Renderer {
@@ -33,7 +32,9 @@ pub struct Renderer {
 const GENERATOR: &str = concat!("biopage ", env!("CARGO_PKG_VERSION"));
 
 impl Renderer {
-    pub fn new(theme: &Theme, site_templates: Option<&Path>) -> Result<Renderer, Diagnostics> {
+    /// `site_templates`: the site's own templates (see
+    /// `themes::site_templates`), which win over the theme's.
+    pub fn new(theme: &Theme, site_templates: &[SiteTemplate]) -> Result<Renderer, Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut tera = Tera::new();
         tera.set_fallback_prefixes(["theme/", "builtin/"])
@@ -45,26 +46,8 @@ impl Renderer {
         for (name, src) in &theme.templates {
             all.push((format!("theme/{name}"), src.to_string(), None));
         }
-        if let Some(dir) = site_templates {
-            let mut entries: Vec<_> = std::fs::read_dir(dir)
-                .map(|r| r.flatten().map(|e| e.path()).collect())
-                .unwrap_or_default();
-            entries.sort();
-            for p in entries {
-                let Some(name) = p.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
-                    continue;
-                };
-                if !name.ends_with(".html") && !name.ends_with(".xml") {
-                    continue;
-                }
-                match std::fs::read_to_string(&p) {
-                    Ok(src) => all.push((name, src, Some(p.clone()))),
-                    Err(e) => diags.push(
-                        Diagnostic::error(format!("cannot read template {}: {e}", p.display()))
-                            .at(Some(Loc::file_only(&p))),
-                    ),
-                }
-            }
+        for t in site_templates {
+            all.push((t.name.clone(), t.source.clone(), Some(t.path.clone())));
         }
         for (name, src, path) in &all {
             if let Err(e) = tera.add_raw_template(name, src) {
@@ -466,8 +449,12 @@ mod tests {
         let (_, resolved) =
             crate::build::prepare(dir.path(), None, &crate::resolve::Options::default())
                 .unwrap_or_else(|d| panic!("{d:?}"));
-        let theme = crate::themes::find(dir.path(), "default").unwrap();
-        let renderer = Renderer::new(&theme, templates.as_deref()).unwrap();
+        let theme = crate::themes::find(None, dir.path(), "default").unwrap();
+        let root = crate::input::Root::open(dir.path()).unwrap();
+        let site_templates = templates
+            .map(|t| crate::themes::site_templates(&root, &t).unwrap())
+            .unwrap_or_default();
+        let renderer = Renderer::new(&theme, &site_templates).unwrap();
         (dir, renderer, resolved)
     }
 

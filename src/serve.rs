@@ -215,13 +215,13 @@ fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
             dir.display()
         );
     }
-    let agency = crate::build::is_agency(dir) && !dir.join("profile.toml").is_file();
+    let agency = crate::agency::is_agency(dir) && !dir.join("profile.toml").is_file();
     match (agency, only) {
         (true, None) => {
-            let first = crate::build::creators(dir)
+            let first = crate::agency::list(dir)
                 .ok()
-                .and_then(|all| all.into_iter().next())
-                .map(|(h, _)| h)
+                .and_then(|(all, _)| all.into_iter().next())
+                .map(|c| c.handle)
                 .unwrap_or_else(|| "HANDLE".into());
             bail!(
                 "{} is an agency; serve previews one of its creators, built with agency.toml's defaults: add --only {first}",
@@ -230,8 +230,14 @@ fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
         }
         (true, Some(handle)) => {
             // build's check of --only, reported as a usage error (exit 2)
-            let found = crate::build::creators(dir)
-                .and_then(|all| crate::build::find_only(dir, handle, &all));
+            let found = crate::agency::list(dir).and_then(|(all, broken)| {
+                let handles: Vec<&str> = all
+                    .iter()
+                    .map(|c| c.handle.as_str())
+                    .chain(broken.iter().map(|(h, _)| h.as_str()))
+                    .collect();
+                crate::agency::find_only(dir, handle, &handles)
+            });
             match found {
                 Ok(()) => {}
                 Err(Failure::Environment(e)) => return Err(e),

@@ -2,9 +2,10 @@
 //! themes are embedded in the binary, so `biopage` is one file to install;
 //! a site may bring its own under `themes/<name>/`.
 
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::input::Root;
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A theme, ready to hand to the renderer.
 #[derive(Debug, Clone)]
@@ -84,12 +85,63 @@ pub fn builtin_names() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// Finds a theme: the site's own `themes/<name>/` first, then the built-ins.
-pub fn find(site_dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
-    let local = site_dir.join("themes").join(name);
-    if !name.is_empty() && !name.contains(['/', '\\', '.']) && local.is_dir() {
-        return load_local(&local, name);
+/// A local theme is read through the site's [`Root`]: a `themes/<name>`
+/// that links out of the site is refused, not followed.
+pub fn find(root: Option<&Root>, site_dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    if let (Some(root), false) = (root, name.is_empty() || name.contains(['/', '\\', '.'])) {
+        let local = site_dir.join("themes").join(name);
+        match root.dir(&local) {
+            Ok(Some(_)) => return load_local(root, &local, name),
+            Ok(None) => {}
+            Err(e) => return Err(crate::load::refused(&e)),
+        }
     }
     builtin(name)
+}
+
+/// Whether the site has a theme of its own called `name`.
+pub fn is_local(root: Option<&Root>, site_dir: &Path, name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains(['/', '\\', '.'])
+        && root.is_some_and(|r| {
+            r.dir(&site_dir.join("themes").join(name))
+                .is_ok_and(|d| d.is_some())
+        })
+}
+
+/// A template a site brings in its own `templates/` folder.
+#[derive(Debug, Clone)]
+pub struct SiteTemplate {
+    pub name: String,
+    pub source: String,
+    pub path: PathBuf,
+}
+
+/// The `.html` and `.xml` templates directly in a site's `templates/`,
+/// sorted by name, each read through the site's [`Root`].
+pub fn site_templates(root: &Root, dir: &Path) -> Result<Vec<SiteTemplate>, Diagnostics> {
+    let files = root
+        .files(dir)
+        .map_err(|e| Diagnostics(vec![crate::load::refused(&e)]))?;
+    let mut out = Vec::new();
+    let mut errors = Diagnostics::default();
+    for (path, rel) in files {
+        if rel.contains('/') || !(rel.ends_with(".html") || rel.ends_with(".xml")) {
+            continue;
+        }
+        match root.read_string(&path, crate::input::TEXT_LIMIT) {
+            Ok(source) => out.push(SiteTemplate {
+                name: rel,
+                source,
+                path,
+            }),
+            Err(e) => errors.push(crate::load::refused(&e)),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok(out)
 }
 
 /// A theme compiled into biopage.
@@ -119,7 +171,7 @@ fn builtin(name: &str) -> Result<Theme, Diagnostic> {
 
 /// A site-local theme: `templates/*.html` and `style.css`; anything it lacks
 /// falls back to the default theme.
-fn load_local(dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
+fn load_local(root: &Root, dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
     // the built-in default, never a themes/default/ of the working directory
     let base = builtin("default")?;
     let mut theme = Theme {
@@ -128,27 +180,24 @@ fn load_local(dir: &Path, name: &str) -> Result<Theme, Diagnostic> {
         ..base
     };
     let css = dir.join("style.css");
-    if css.is_file() {
-        theme.css = Cow::Owned(
-            std::fs::read_to_string(&css)
-                .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", css.display())))?,
-        );
+    match root.read_string(&css, crate::input::TEXT_LIMIT) {
+        Ok(text) => theme.css = Cow::Owned(text),
+        Err(e) if e.is_missing() => {}
+        Err(e) => return Err(crate::load::refused(&e)),
     }
     let tdir = dir.join("templates");
-    if let Ok(entries) = std::fs::read_dir(&tdir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            let Some(fname) = p.file_name().and_then(|f| f.to_str()).map(str::to_string) else {
-                continue;
-            };
-            if !fname.ends_with(".html") {
-                continue;
-            }
-            let src = std::fs::read_to_string(&p)
-                .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", p.display())))?;
-            theme.templates.retain(|(n, _)| *n != fname);
-            theme.templates.push((fname, Cow::Owned(src)));
-        }
+    let found = match root.dir(&tdir) {
+        Ok(Some(_)) => site_templates(root, &tdir).map_err(|d| {
+            d.0.into_iter()
+                .next()
+                .unwrap_or_else(|| Diagnostic::error("cannot read the theme"))
+        })?,
+        Ok(None) => Vec::new(),
+        Err(e) => return Err(crate::load::refused(&e)),
+    };
+    for t in found.into_iter().filter(|t| t.name.ends_with(".html")) {
+        theme.templates.retain(|(n, _)| *n != t.name);
+        theme.templates.push((t.name, Cow::Owned(t.source)));
     }
     Ok(theme)
 }

@@ -28,6 +28,15 @@ pub const UTM_KEYS: &[&str] = &[
     "utm_id",
 ];
 
+/// The longest tagged URL biopage writes. Browsers take more, but web
+/// servers commonly refuse request lines over 8 KB, and a network template
+/// could otherwise turn a short profile into megabyte-long links.
+pub const MAX_URL: usize = 8192;
+
+/// Past this length a tagged URL is warned about: Cloudflare Pages ignores
+/// `_redirects` lines longer than 1,000 characters.
+pub const LONG_URL: usize = 1000;
+
 /// The placeholders a UTM value or a network template may use.
 pub const PLACEHOLDERS: &[&str] = &["handle", "id", "channel", "kind", "group"];
 

@@ -25,11 +25,14 @@ pub struct Args {
     #[arg(long, value_name = "HANDLE")]
     pub only: Option<String>,
     /// Agency: build part I of N (by handle), for N parallel CI runners.
-    #[arg(long, value_name = "I/N", value_parser = crate::build::parse_shard)]
+    #[arg(long, value_name = "I/N", value_parser = crate::agency::parse_shard)]
     pub shard: Option<(u32, u32)>,
     /// Agency: write the creators that build and list the ones that fail (exit status 1).
     #[arg(long)]
     pub keep_going: bool,
+    /// Replace the output directory even if biopage did not make it.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -57,10 +60,16 @@ impl Args {
             only: self.only.clone(),
             shard: self.shard,
             keep_going: self.keep_going,
+            force: self.force,
             progress,
             image_cache: None,
         };
         let summary = crate::build::build(&self.dir, &opts)?;
+        if !self.quiet {
+            for n in &summary.notes {
+                eprintln!("note: {}", crate::diag::terminal_safe(n));
+            }
+        }
         if !self.quiet {
             for w in summary.warnings.iter().filter(|w| !w.is_error()) {
                 eprint!("{w}");

@@ -65,7 +65,7 @@ impl Args {
             now: self.date.unwrap_or_else(crate::build::now),
             base_url: self.base_url.clone(),
         };
-        if crate::build::is_agency(&self.dir) {
+        if crate::agency::is_agency(&self.dir) {
             return self.render_agency(&opts);
         }
         if self.only.is_some() {
@@ -101,16 +101,12 @@ impl Args {
     /// `biopage build`, every failing creator is reported and nothing is
     /// printed unless all of them resolve.
     fn render_agency(&self, opts: &crate::resolve::Options) -> Result<Vec<String>, Failure> {
-        let agency = crate::load::load_agency(&self.dir)?;
-        let mut creators = crate::build::creators(&self.dir)?;
-        if let Some(only) = &self.only {
-            crate::build::find_only(&self.dir, only, &creators)?;
-            creators.retain(|(h, _)| h == only);
-        }
+        let agency = crate::agency::open(&self.dir)?;
+        let creators = agency.select(self.only.as_deref())?;
         let parts: Vec<Result<(Option<String>, Diagnostics), Diagnostics>> = creators
             .par_iter()
-            .map(|(_, cdir)| {
-                let (site, resolved) = crate::build::prepare(cdir, Some(&agency), opts)?;
+            .map(|c| {
+                let (site, resolved) = agency.prepare(c, opts)?;
                 let rows = crate::manifest::rows(&site, &resolved);
                 let text = match self.format {
                     Format::Csv => Some(crate::manifest::csv_records(&rows)),
@@ -120,6 +116,11 @@ impl Args {
             })
             .collect();
         let mut errors = Diagnostics::default();
+        for (h, d) in &agency.broken {
+            if self.only.as_deref().is_none_or(|o| o == h) {
+                errors.extend(d.clone());
+            }
+        }
         let mut texts = Vec::with_capacity(parts.len());
         for part in parts {
             match part {

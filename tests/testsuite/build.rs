@@ -564,6 +564,8 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .filter(|e| e.file_name().to_string_lossy().contains("biopage"))
         // the image cache is meant to stay (see images.rs)
         .filter(|e| !e.file_name().to_string_lossy().ends_with(".biopage-images"))
+        // and so is the lock that keeps two builds from writing one output
+        .filter(|e| !e.file_name().to_string_lossy().ends_with(".biopage-lock"))
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
 }
