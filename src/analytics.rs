@@ -45,25 +45,44 @@ fn err(at: &At<String>, msg: String, help: &str) -> Diagnostic {
 }
 
 /// A script location: an https URL, or a path on the site itself (to get
-/// past ad blockers that block the provider's own domain).
-fn script_location(s: &At<String>) -> Result<(String, String), Diagnostic> {
+/// past ad blockers that block the provider's own domain). A path is judged
+/// as the browser will read it: joined to the page's address by the URL
+/// parser, it must stay on the page's origin (`/\t/evil.example/x.js` is
+/// `//evil.example/x.js` to a browser, which strips tabs), and whitespace,
+/// control characters and backslashes are refused outright.
+fn script_location(s: &At<String>, base_url: &str) -> Result<(String, String), Diagnostic> {
     let v = s.value.trim();
-    if v.starts_with('/')
-        && !v.starts_with("//")
-        && !v.contains("..")
-        && !v.contains(['"', '<', '>', '\\', ' '])
-    {
-        return Ok((v.to_string(), "'self'".into()));
+    let refuse = || {
+        err(
+            s,
+            format!(
+                "analytics script \"{}\" is neither an https:// URL nor a path on the site",
+                v.escape_debug()
+            ),
+            "write script = \"https://stats.example.com/script.js\" or script = \"/js/script.js\"",
+        )
+    };
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) || v.contains(['"', '<', '>', '\\']) {
+        return Err(refuse());
+    }
+    if v.starts_with('/') {
+        let base = url::Url::parse(base_url).ok();
+        let same_site = !v.starts_with("//")
+            && !v.contains("..")
+            && base.as_ref().is_some_and(|b| {
+                b.join(v)
+                    .is_ok_and(|j| j.origin() == b.origin() && j.path().starts_with('/'))
+            });
+        if same_site || (base.is_none() && !v.starts_with("//") && !v.contains("..")) {
+            return Ok((v.to_string(), "'self'".into()));
+        }
+        return Err(refuse());
     }
     match url::Url::parse(v) {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {
             Ok((u.to_string(), u.origin().ascii_serialization()))
         }
-        _ => Err(err(
-            s,
-            format!("analytics script \"{v}\" is neither an https:// URL nor a path on the site"),
-            "write script = \"https://stats.example.com/script.js\" or script = \"/js/script.js\"",
-        )),
+        _ => Err(refuse()),
     }
 }
 
@@ -87,11 +106,11 @@ pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diag
             }
         };
     let custom = match &input.script {
-        Some(s) => Some(script_location(s)?),
+        Some(s) => Some(script_location(s, base_url)?),
         None => None,
     };
     let endpoint = match &input.endpoint {
-        Some(e) => match script_location(e) {
+        Some(e) => match script_location(e, base_url) {
             Ok((url, origin)) => Some((url, origin)),
             Err(d) => return Err(d),
         },
@@ -377,6 +396,23 @@ mod tests {
         i.script = Some(At::bare("javascript:alert(1)".into()));
         assert!(resolve(&i, "https://linh.example/").is_err());
         i.script = Some(At::bare("/../x.js".into()));
+        assert!(resolve(&i, "https://linh.example/").is_err());
+        // paths a browser reads as another host
+        for evil in [
+            "/\t/evil.example/x.js",
+            "/\n/evil.example/x.js",
+            "//evil.example/x.js",
+            "/\\evil.example/x.js",
+            "/%09/evil.example/x.js",
+        ] {
+            i.script = Some(At::bare(evil.into()));
+            let r = resolve(&i, "https://linh.example/");
+            assert!(
+                r.is_err() || r.unwrap().script_src == ["'self'"],
+                "{evil:?}"
+            );
+        }
+        i.script = Some(At::bare("/\t/evil.example/x.js".into()));
         assert!(resolve(&i, "https://linh.example/").is_err());
     }
 

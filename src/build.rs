@@ -162,7 +162,7 @@ pub(crate) fn render(
     renderer: &Renderer,
     standalone: bool,
     images: &Images,
-) -> Result<Rendered, Diagnostics> {
+) -> Result<Rendered, Failure> {
     let mut rendered = render_with(site, resolved, renderer, standalone, usize::MAX)?;
     // a file in static/ wins over a made one of the same name
     let made = images.make(&rendered.resolved.images)?;
@@ -244,9 +244,37 @@ pub(crate) fn render_with(
     if let (Some(root), Some(static_dir)) = (&site.root, &site.static_dir) {
         let statics = emit::static_files(root, static_dir)
             .map_err(|e| Diagnostics(vec![load::refused(&e)]))?;
+        let mut generated: Vec<String> = out.iter().map(|(r, _)| r.clone()).collect();
+        generated.extend(resolved.images.iter().map(|i| i.out.clone()));
+        generated.extend(
+            resolved
+                .redirects
+                .iter()
+                .map(|r| format!("{}index.html", r.path)),
+        );
+        let pages: Vec<String> = resolved
+            .pages
+            .iter()
+            .map(|p| format!("{}index.html", p.path))
+            .collect();
+        let mut errors = Diagnostics::default();
         for (src, rel) in statics {
+            if let Some(why) = static_conflict(&rel, &generated, &pages) {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "static/{} {why}",
+                        crate::diag::terminal_safe(&rel)
+                    ))
+                    .at(Some(crate::diag::Loc::file_only(&src)))
+                    .help("rename or remove the file: static/ may replace the icons, robots.txt or 404.html, but not the pages, short links or host files biopage writes"),
+                );
+                continue;
+            }
             out.retain(|(r, _)| *r != rel);
             copies.push((src, rel));
+        }
+        if errors.has_errors() {
+            return Err(errors);
         }
     }
     Ok(Rendered {
@@ -257,6 +285,41 @@ pub(crate) fn render_with(
     })
 }
 
+/// Files of `static/` that may not be copied: host files and the marker
+/// (their only writer is biopage), a file where biopage writes a folder or
+/// inside a file it writes, the pages and short links, and a name that
+/// differs from a written one only in case (one file on macOS and Windows).
+/// Other written files (icons, robots.txt, 404.html) may be replaced.
+fn static_conflict(rel: &str, generated: &[String], pages: &[String]) -> Option<String> {
+    let lower = rel.to_lowercase();
+    if ["_headers", "_redirects", crate::emit::MARKER].contains(&lower.as_str()) {
+        return Some("has the name of a file biopage writes for the host".into());
+    }
+    if lower == "go" || lower.starts_with("go/") {
+        return Some("is where biopage writes the short links (go/)".into());
+    }
+    for g in generated {
+        let g_lower = g.to_lowercase();
+        if g_lower.starts_with(&format!("{lower}/")) {
+            return Some(format!("is a file where biopage writes the folder {rel}/"));
+        }
+        if lower.starts_with(&format!("{g_lower}/")) {
+            return Some(format!("is inside {g}, which biopage writes as a file"));
+        }
+        if g_lower == lower && g != rel {
+            return Some(format!(
+                "differs from {g}, which biopage writes, only in case"
+            ));
+        }
+    }
+    if pages.iter().any(|p| p.to_lowercase() == lower) {
+        return Some(
+            "is a page biopage writes; change its template (templates/index.html) instead".into(),
+        );
+    }
+    None
+}
+
 /// How many `go/<id>/` pages a site gets.
 pub(crate) fn go_page_count(r: &Resolved) -> usize {
     if r.go_pages {
@@ -264,18 +327,6 @@ pub(crate) fn go_page_count(r: &Resolved) -> usize {
     } else {
         0
     }
-}
-
-/// Loads, resolves and renders a single site, writing only into the image
-/// cache of `images`.
-pub fn render_site(
-    dir: &Path,
-    opts: &resolve::Options,
-    images: &Images,
-) -> Result<Rendered, Failure> {
-    let (site, resolved) = prepare(dir, None, opts)?;
-    let renderer = Renderers::default().get(dir, &site, &resolved)?;
-    Ok(render(&site, resolved, &renderer, true, images)?)
 }
 
 /// The folders of a site that biopage reads, which no output may be in.

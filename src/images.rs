@@ -21,7 +21,7 @@
 //! sizes, where every browser a page targets decodes WebP. The `image`
 //! crate's own WebP encoder is lossless only, four to ten times larger.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Failure};
 use crate::model::ImageInput;
 use crate::resolve::ImageCopy;
 use ab_glyph::{Font as _, FontRef, PxScale, ScaleFont as _};
@@ -247,7 +247,15 @@ pub struct Images {
 
 /// One made file: set once, by the first worker to need it; the others wait
 /// for that one instead of encoding the same file again.
-type Cell = Arc<OnceLock<Result<(), String>>>;
+type Cell = Arc<OnceLock<Result<(), Problem>>>;
+
+/// Why a file could not be made: the source image's fault (the user's to
+/// fix, exit 1), or the disk's (the image cache cannot be written, exit 2).
+#[derive(Debug, Clone)]
+enum Problem {
+    Image(String),
+    Io(String),
+}
 
 /// `.public.biopage-images/` beside `public/`, like the agency's record
 /// (`incremental::cache_path`).
@@ -282,7 +290,7 @@ impl Images {
     /// copy where: (cache file, site-relative output path). Each source is
     /// decoded at most once per call, and not at all when everything made
     /// of it is cached. Errors name the source and where the profile names it.
-    pub fn make(&self, list: &[ImageCopy]) -> Result<Vec<(PathBuf, String)>, Diagnostics> {
+    pub fn make(&self, list: &[ImageCopy]) -> Result<Vec<(PathBuf, String)>, Failure> {
         let mut groups: BTreeMap<Option<&str>, Vec<&ImageCopy>> = BTreeMap::new();
         for c in list {
             groups
@@ -290,7 +298,7 @@ impl Images {
                 .or_default()
                 .push(c);
         }
-        let results: Vec<Result<Vec<(PathBuf, String)>, Diagnostics>> = groups
+        let results: Vec<Result<Vec<(PathBuf, String)>, Failure>> = groups
             .into_par_iter()
             .map(|(_, group)| self.make_group(&group))
             .collect();
@@ -299,11 +307,12 @@ impl Images {
         for r in results {
             match r {
                 Ok(v) => out.extend(v),
-                Err(d) => errors.extend(d),
+                Err(Failure::Input(d)) => errors.extend(d),
+                Err(other) => return Err(other),
             }
         }
         if errors.has_errors() {
-            return Err(errors);
+            return Err(Failure::Input(errors));
         }
         Ok(out)
     }
@@ -347,7 +356,7 @@ impl Images {
     /// Files made of one source, in order, decoding it on first need. No
     /// rayon work happens inside a cell's initialiser, so a worker waiting
     /// on a cell never waits on itself.
-    fn make_group(&self, group: &[&ImageCopy]) -> Result<Vec<(PathBuf, String)>, Diagnostics> {
+    fn make_group(&self, group: &[&ImageCopy]) -> Result<Vec<(PathBuf, String)>, Failure> {
         let mut work: Option<Result<DynamicImage, String>> = None;
         let mut out = Vec::new();
         let mut errors = Diagnostics::default();
@@ -363,23 +372,26 @@ impl Images {
                     None => None,
                     Some(src) => match work.get_or_insert_with(|| working_image(src)) {
                         Ok(img) => Some(&*img),
-                        Err(e) => return Err(e.clone()),
+                        Err(e) => return Err(Problem::Image(e.clone())),
                     },
                 };
-                let bytes = make(img, &c.make)?;
-                self.store(&key, &bytes)?;
+                let bytes = make(img, &c.make).map_err(Problem::Image)?;
+                self.store(&key, &bytes).map_err(Problem::Io)?;
                 self.encoded.fetch_add(1, Ordering::Relaxed);
                 Ok(())
             });
             match result {
                 Ok(()) => out.push((path, c.out.clone())),
-                Err(msg) => errors.push(problem(c, msg)),
+                Err(Problem::Image(msg)) => errors.push(problem(c, msg)),
+                Err(Problem::Io(msg)) => {
+                    return Err(Failure::Environment(anyhow::anyhow!("{msg}")))
+                }
             }
         }
         if errors.has_errors() {
             // one source, one error: the same file named twice says it twice
             errors.0.dedup();
-            return Err(errors);
+            return Err(Failure::Input(errors));
         }
         Ok(out)
     }
@@ -736,22 +748,58 @@ fn draw_text(canvas: &mut RgbImage, text: &str, size: f32, x0: f32, y: f32, colo
     }
 }
 
+/// A line being measured: the pen position and the last glyph (for
+/// kerning), advanced one character at a time exactly as [`layout`] does, so
+/// that measuring a line piece by piece gives [`layout`]'s very width while
+/// every character is measured once (no line is laid out again from its
+/// start: a long name costs linear time).
+#[derive(Clone, Copy)]
+struct Pen {
+    x: f32,
+    prev: Option<ab_glyph::GlyphId>,
+}
+
+impl Pen {
+    const START: Pen = Pen { x: 0.0, prev: None };
+
+    fn advance(mut self, scaled: &ab_glyph::PxScaleFont<&FontRef<'static>>, text: &str) -> Pen {
+        for c in text.chars() {
+            let id = font().glyph_id(c);
+            if let Some(p) = self.prev {
+                self.x += scaled.kern(p, id);
+            }
+            self.x += scaled.h_advance(id);
+            self.prev = Some(id);
+        }
+        self
+    }
+}
+
 /// Splits `text` into at most `max_lines` lines of at most `width` px at
 /// `size`; `None` when it does not fit.
 fn wrap(text: &str, size: f32, width: f32, max_lines: usize) -> Option<Vec<String>> {
+    let scaled = font().as_scaled(PxScale::from(size));
     let mut lines: Vec<String> = Vec::new();
+    let mut pen = Pen::START;
     for word in text.split(' ') {
         if let Some(last) = lines.last_mut() {
-            let candidate = format!("{last} {word}");
-            if layout(&candidate, size).1 <= width {
-                *last = candidate;
+            let candidate = pen.advance(&scaled, " ").advance(&scaled, word);
+            if candidate.x <= width {
+                last.push(' ');
+                last.push_str(word);
+                pen = candidate;
                 continue;
             }
         }
-        if layout(word, size).1 > width {
+        let alone = Pen::START.advance(&scaled, word);
+        if alone.x > width {
+            return None;
+        }
+        if lines.len() == max_lines {
             return None;
         }
         lines.push(word.to_string());
+        pen = alone;
     }
     (lines.len() <= max_lines).then_some(lines)
 }
@@ -766,11 +814,25 @@ fn fit_title(text: &str, width: f32) -> (Vec<String>, f32) {
         }
         size -= 4.0;
     }
-    let mut cut: String = text.to_string();
-    while !cut.is_empty() && layout(&format!("{cut}…"), 44.0).1 > width {
-        cut.pop();
-    }
+    let cut = cut_to_fit(text, 44.0, width);
     (vec![format!("{}…", cut.trim_end())], 44.0)
+}
+
+/// The longest start of `text` that fits in `width` px at `size` with an
+/// ellipsis after it: one pass over the text.
+fn cut_to_fit(text: &str, size: f32, width: f32) -> &str {
+    let scaled = font().as_scaled(PxScale::from(size));
+    let mut pen = Pen::START;
+    let mut best = 0;
+    for (i, c) in text.char_indices() {
+        pen = pen.advance(&scaled, &text[i..i + c.len_utf8()]);
+        if pen.advance(&scaled, "…").x <= width {
+            best = i + c.len_utf8();
+        } else if pen.x > width {
+            break;
+        }
+    }
+    &text[..best]
 }
 
 /// [`letter_icon`], drawn once per letter and size for the whole build: an
@@ -949,11 +1011,7 @@ fn fit_title_line(text: &str, size: f32, width: f32) -> String {
     if layout(text, size).1 <= width {
         return text.to_string();
     }
-    let mut cut = text.to_string();
-    while !cut.is_empty() && layout(&format!("{cut}…"), size).1 > width {
-        cut.pop();
-    }
-    format!("{cut}…")
+    format!("{}…", cut_to_fit(text, size, width))
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod render;
 pub mod resolve;
 pub mod serve;
 pub mod style;
+pub mod text;
 pub mod themes;
 pub mod tracking;
 pub mod watch;

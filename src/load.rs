@@ -617,6 +617,17 @@ impl<'a> Doc<'a> {
             let t = as_table(v);
             self.unknown_keys(t, DISCLOSURE_KEYS, "[disclosure]");
             s.disclosure = self.string(t, "text");
+            if let Some(d) = s
+                .disclosure
+                .as_ref()
+                .filter(|d| !d.value.is_empty() && !crate::text::visible(&d.value))
+            {
+                self.diags.push(
+                    Diagnostic::error("the disclosure text has no visible character")
+                        .at(d.loc.clone())
+                        .help("write the disclosure visitors must read (the law asks that it be seen), or text = \"\" for none, which is a warning"),
+                );
+            }
         }
         if let Some(v) = self.table(root, "analytics") {
             let t = as_table(v);
@@ -646,18 +657,19 @@ impl<'a> Doc<'a> {
             self.unknown_keys(t, crate::i18n::STRING_KEYS, "[strings]");
             for key in crate::i18n::STRING_KEYS {
                 if let Some(val) = self.string(t, key) {
-                    if val.value.trim().is_empty() {
+                    if !crate::text::visible(&val.value) {
                         let span = get(t, key).map(|v| v.span()).unwrap_or(0..0);
                         let help = if *key == "disclosure" {
                             "write the wording you want; to show no disclosure at all, use [disclosure] text = \"\"".to_string()
                         } else {
                             format!("write a text for `{key}`, or remove the line to keep the built-in one")
                         };
-                        self.err(
-                            span,
-                            format!("`{key}` in [strings] must not be empty"),
-                            help,
-                        );
+                        let what = if val.value.trim().is_empty() {
+                            "must not be empty"
+                        } else {
+                            "has no visible character"
+                        };
+                        self.err(span, format!("`{key}` in [strings] {what}"), help);
                         continue;
                     }
                     s.strings.push((key.to_string(), val));
@@ -727,6 +739,7 @@ impl<'a> Doc<'a> {
             templates_dir: None,
             static_dir: None,
             root: None,
+            bio_links: Vec::new(),
         };
         let Some(root) = self.parse() else {
             return empty;
@@ -735,11 +748,24 @@ impl<'a> Doc<'a> {
         self.unknown_keys(root, PROFILE_KEYS, "profile.toml");
         let settings = self.settings(root);
         let name = self.required_string(root, 0..0, "name", "profile.toml");
+        if let Some(n) = name.as_ref().filter(|n| n.value.chars().count() > MAX_NAME) {
+            self.diags.push(
+                Diagnostic::error(format!(
+                    "`name` is {} characters long; the most a page shows is {MAX_NAME}",
+                    n.value.chars().count()
+                ))
+                .at(n.loc.clone())
+                .help(
+                    "shorten it: the name heads the page and its sharing card; say more in `bio`",
+                ),
+            );
+        }
         let handle = self.required_string(root, 0..0, "handle", "profile.toml");
         if let Some(h) = &handle {
             self.check_handle(h);
         }
         let bio = self.string(root, "bio");
+        let bio_links = self.link_locs(get(root, "bio"), bio.as_ref());
         let sensitive = self.boolean(root, "sensitive").unwrap_or(false);
         let avatar = self.string(root, "avatar").and_then(|p| self.image(&p));
         let mut socials = Vec::new();
@@ -773,6 +799,7 @@ impl<'a> Doc<'a> {
             socials,
             links,
             sensitive,
+            bio_links,
             ..empty
         }
     }
@@ -880,7 +907,8 @@ impl<'a> Doc<'a> {
             currency: self.string(t, "currency"),
             coupon: self.string(t, "coupon"),
             review: self.string(t, "review"),
-            description: self.string(t, "description"),
+            description: None,
+            description_links: Vec::new(),
             tags: self
                 .string_array(t, "tags")
                 .unwrap_or_default()
@@ -888,9 +916,40 @@ impl<'a> Doc<'a> {
                 .map(|a| a.value)
                 .collect(),
         };
+        item.description = self.string(t, "description");
+        item.description_links = self.link_locs(get(t, "description"), item.description.as_ref());
         item.title = title?;
         item.url = url?;
         Some(item)
+    }
+
+    /// Where each link of a Markdown value is written: the destination's
+    /// text found in the value's source, or the value's start where the
+    /// source spells it differently (escapes).
+    fn link_locs(&self, v: Option<&Value<'_>>, text: Option<&At<String>>) -> Vec<(String, Loc)> {
+        let (Some(v), Some(text)) = (v, text) else {
+            return Vec::new();
+        };
+        let span = v.span();
+        let raw = self.src.text.get(span.clone()).unwrap_or("");
+        let mut from = 0;
+        let mut out = Vec::new();
+        for (dest, written) in crate::markdown::link_destinations(&text.value) {
+            let loc = match raw
+                .get(from..)
+                .and_then(|r| r.find(&written))
+                .filter(|_| !written.is_empty())
+            {
+                Some(i) => {
+                    let start = span.start + from + i;
+                    from += i + written.len();
+                    self.src.loc(start..start + written.len())
+                }
+                None => self.src.loc(span.start..span.start + 1),
+            };
+            out.push((dest, loc));
+        }
+        out
     }
 
     fn check_id(&mut self, id: &At<String>) {
@@ -1116,6 +1175,10 @@ impl<'a> Doc<'a> {
 /// decoded image under 160 MB, so parallel builds cannot run out of memory.
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 pub const MAX_IMAGE_SIDE: u32 = 20_000;
+
+/// The longest name (characters): it heads the page and is drawn on the
+/// sharing card.
+const MAX_NAME: usize = 100;
 
 /// The longest string value accepted (bytes): a bio is a few hundred.
 const MAX_STRING: usize = 100 * 1024;

@@ -23,7 +23,8 @@ fn main() -> ExitCode {
         }
         Err(Failure::Reported) => ExitCode::from(1),
         Err(Failure::Environment(e)) => {
-            eprintln!("error: {e:#}");
+            // paths and values in the message may hold terminal controls
+            eprintln!("error: {}", biopage::diag::terminal_safe(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -13,6 +13,30 @@ pub struct BadLink {
     pub help: String,
 }
 
+/// Every link destination in `src`, in order: as [`render`] passes it to
+/// its tagger (an e-mail autolink with `mailto:`), and as written in the
+/// text, so that a loader can find where each one is in its file.
+pub fn link_destinations(src: &str) -> Vec<(String, String)> {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    Parser::new_ext(src, opts)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => Some(
+                if matches!(link_type, LinkType::Email) && !dest_url.starts_with("mailto:") {
+                    (format!("mailto:{dest_url}"), dest_url.to_string())
+                } else {
+                    (dest_url.to_string(), dest_url.to_string())
+                },
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Renders `src` to HTML. `tag_link` receives each link destination and
 /// returns the URL to write (tagged) or why it is refused.
 pub fn render(

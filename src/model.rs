@@ -175,6 +175,8 @@ pub struct Item {
     pub coupon: Option<At<String>>,
     pub review: Option<At<String>>,
     pub description: Option<At<String>>,
+    /// Where each link of the description is written (see `bio_links`).
+    pub description_links: Vec<(String, Loc)>,
     pub tags: Vec<String>,
 }
 
@@ -200,6 +202,9 @@ pub struct Site {
     /// `sensitive = true`: the page's links and products are behind an age
     /// confirmation.
     pub sensitive: bool,
+    /// Where each link of the bio is written, by destination, so that a bad
+    /// one is reported at its own line and column.
+    pub bio_links: Vec<(String, Loc)>,
     /// `templates/` of the site, when present: overrides of theme templates.
     pub templates_dir: Option<PathBuf>,
     /// `static/`, copied verbatim to the output root.

@@ -122,10 +122,10 @@ impl Network {
                             "affiliate_id",
                             "17300000000",
                         )?,
-                        tld: input
-                            .tld
-                            .as_ref()
-                            .map(|t| t.value.trim_start_matches('.').to_string()),
+                        tld: match &input.tld {
+                            None => None,
+                            Some(t) => Some(shopee_tld_setting(t)?),
+                        },
                     },
                     SHOPEE_DOMAINS,
                     false,
@@ -313,13 +313,46 @@ pub fn lint(input: &NetworkInput) -> Vec<Diagnostic> {
     out
 }
 
-/// Shopee's short-link host follows the shop's country: shopee.vn → s.shopee.vn.
+/// The countries' domains of Shopee: its short-link host is s.shopee.<tld>.
+/// Only these become hosts: a `tld` (or a destination) that named another
+/// would send every sponsored click to whoever owns that host.
+const SHOPEE_TLDS: &[&str] = &[
+    "vn", "co.th", "ph", "sg", "com.my", "co.id", "tw", "com.br", "cl", "com.co", "com.mx",
+];
+
+/// Shopee's short-link host follows the shop's country: shopee.vn →
+/// s.shopee.vn. A host that is not one of Shopee's own gets Vietnam's.
 fn shopee_tld(dest: &Url) -> String {
     let host = dest.host_str().unwrap_or("shopee.vn").to_ascii_lowercase();
-    match host.find("shopee.") {
-        Some(i) => host[i + "shopee.".len()..].to_string(),
-        None => "vn".into(),
+    SHOPEE_TLDS
+        .iter()
+        .find(|t| {
+            let own = format!("shopee.{t}");
+            host == own || host.ends_with(&format!(".{own}"))
+        })
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| "vn".into())
+}
+
+/// `tld = "…"` of `[networks.shopee]`: one of Shopee's country domains.
+fn shopee_tld_setting(t: &At<String>) -> Result<String, Diagnostic> {
+    let v = t.value.trim().trim_start_matches('.').to_ascii_lowercase();
+    if SHOPEE_TLDS.contains(&v.as_str()) {
+        return Ok(v);
     }
+    let help = match crate::diag::did_you_mean(&v, SHOPEE_TLDS.iter().copied()) {
+        Some(s) => format!(
+            "did you mean \"{s}\"? Shopee's domains: {}",
+            SHOPEE_TLDS.join(", ")
+        ),
+        None => format!("Shopee's domains: {}", SHOPEE_TLDS.join(", ")),
+    };
+    Err(Diagnostic::error(format!(
+        "tld \"{}\" is not one of Shopee's country domains",
+        t.value.escape_debug()
+    ))
+    .at(t.loc.clone())
+    .help(help))
 }
 
 /// Appends `tag=`, or replaces a foreign one in place: a product URL copied
@@ -417,6 +450,35 @@ mod tests {
             channel: "tiktok",
             kind: "product",
             group: "",
+        }
+    }
+
+    #[test]
+    fn shopee_hosts_are_shopees_own() {
+        let input = |tld: &str| NetworkInput {
+            name: At::bare("shopee".into()),
+            tag: None,
+            affiliate_id: Some(At::bare("17300000000".into())),
+            id: None,
+            template: None,
+            params: vec![],
+            domains: vec![],
+            utm: None,
+            tld: Some(At::bare(tld.into())),
+        };
+        for bad in ["evil.example#", "evil.example", "abc.com", "vn/x", "co.uk"] {
+            assert!(Network::from_input(&input(bad)).is_err(), "{bad}");
+        }
+        assert!(Network::from_input(&input(".co.th")).is_ok());
+        // a destination on another host never becomes the redirect host
+        let n = net("shopee", |i| i.affiliate_id = Some(At::bare("1".into())));
+        for (dest, host) in [
+            ("https://shopee.co.th/p", "https://s.shopee.co.th/"),
+            ("https://xshopee.evil.example/p", "https://s.shopee.vn/"),
+            ("https://shopee.evil.example/p", "https://s.shopee.vn/"),
+        ] {
+            let out = n.apply(&Url::parse(dest).unwrap(), &[], &vars()).0;
+            assert!(out.starts_with(host), "{dest}: {out}");
         }
     }
 

@@ -31,9 +31,19 @@ pub const DEFAULT_UTM: &[(&str, &str)] = &[
 ];
 pub const DEFAULT_CHANNEL: &str = "bio";
 
-/// Output paths no channel may take.
+/// Output paths no channel may take: every folder and extension-less file
+/// the build writes at a site's root, and the preview server's own path.
 const RESERVED_PATHS: &[&str] = &[
-    "go", "assets", "static", "404", "index", "sitemap", "robots",
+    "go",
+    "assets",
+    "static",
+    "404",
+    "index",
+    "sitemap",
+    "robots",
+    "_headers",
+    "_redirects",
+    "__biopage",
 ];
 
 /// Everything render and emit need for one creator.
@@ -295,7 +305,8 @@ impl Ctx {
         out
     }
 
-    /// Tags one destination: UTMs (unless the network forbids), then the network.
+    /// Tags one destination: UTMs (unless the network forbids), then the
+    /// network; the item's own URL is where problems are reported.
     fn tag(
         &mut self,
         dest: &Dest,
@@ -303,11 +314,27 @@ impl Ctx {
         network: Option<&Network>,
         vars: &Vars<'_>,
     ) -> String {
+        let at = item.and_then(|i| i.url.loc.clone());
+        self.tag_at(dest, item, network, vars, at)
+    }
+
+    /// [`Ctx::tag`], reporting problems at `at`. A tagged URL is capped at
+    /// [`tracking::MAX_URL`] (a network template could otherwise make a
+    /// megabyte-long link of a short profile) and warned about past
+    /// [`tracking::LONG_URL`], where Cloudflare ignores `_redirects` lines.
+    fn tag_at(
+        &mut self,
+        dest: &Dest,
+        item: Option<&Item>,
+        network: Option<&Network>,
+        vars: &Vars<'_>,
+        at: Option<Loc>,
+    ) -> String {
         let Dest::Web(url) = dest else {
             return dest.as_str().to_string();
         };
         let pairs = self.utm_pairs(item, vars);
-        match network {
+        let out = match network {
             None => tracking::append_params(url, &pairs).to_string(),
             Some(n) => {
                 let tagged =
@@ -318,17 +345,48 @@ impl Ctx {
                     };
                 let (out, warning) = n.apply(&tagged, &pairs, vars);
                 if let Some(w) = warning {
-                    let loc = item.map(|i| i.url.loc.clone()).unwrap_or_default();
                     self.warn(
                         "affiliate-tag-replaced",
-                        loc,
+                        at.clone(),
                         w,
                         "remove the other tag from the URL to silence this".into(),
                     );
                 }
                 out
             }
+        };
+        if out.len() > tracking::MAX_URL {
+            let message = format!(
+                "the tagged link of \"{}\" would be {} characters; the most biopage writes is {}",
+                vars.id,
+                out.len(),
+                tracking::MAX_URL
+            );
+            if self.warned.insert((message.clone(), loc_key(&at))) {
+                self.error(
+                    at,
+                    message,
+                    "shorten the destination, the UTM values or the network's template".into(),
+                );
+            }
+            return String::new();
         }
+        if out.len() > tracking::LONG_URL {
+            self.warn(
+                "long-url",
+                at,
+                format!(
+                    "the tagged link of \"{}\" is {} characters long",
+                    vars.id,
+                    out.len()
+                ),
+                format!(
+                    "Cloudflare Pages ignores _redirects lines over {} characters (its short link then needs its go/ page); shorten the destination or the UTM values",
+                    tracking::LONG_URL
+                ),
+            );
+        }
+        out
     }
 
     fn classify(&mut self, url: &At<String>, what: &str) -> Option<Dest> {
@@ -340,6 +398,112 @@ impl Ctx {
             }
         }
     }
+}
+
+/// The template of every creator's address in an agency: `--base-url`
+/// (with `/{handle}/` added when it has no `{handle}`: on the command line
+/// it names the agency's root), else agency.toml's `base_url`.
+pub fn agency_template(cli: Option<&str>, agency: Option<&str>) -> Option<String> {
+    match cli {
+        Some(c) if c.contains("{handle}") => Some(c.to_string()),
+        Some(c) => Some(format!("{}/{{handle}}/", c.trim_end_matches('/'))),
+        None => agency.map(str::to_string),
+    }
+}
+
+/// A base URL as every page uses it: parsed by the browser's rules, no
+/// query or fragment, a trailing `/`. Refused: anything but http(s), and a
+/// path with an empty segment (`https://x//evil.example/` would make every
+/// asset link `//evil.example/…`, another site).
+pub fn normalize_base(raw: &str) -> Result<String, String> {
+    match tracking::classify(raw) {
+        Ok(Dest::Web(mut u)) => {
+            if u.path().contains("//") {
+                return Err(format!(
+                    "its path \"{}\" has an empty segment (//), which browsers read as another host",
+                    u.path()
+                ));
+            }
+            u.set_query(None);
+            u.set_fragment(None);
+            if !u.path().ends_with('/') {
+                let p = format!("{}/", u.path());
+                u.set_path(&p);
+            }
+            Ok(u.to_string())
+        }
+        Ok(Dest::Contact(_)) | Err(_) => Err("it is not an http(s) address".into()),
+    }
+}
+
+/// The creator's address. In an agency it is the agency's template for the
+/// creator's handle; a profile may repeat it, but not name another place:
+/// under another creator's path, or outside the agency's base (the agency's
+/// root files give each creator the path the build assigns it, so a page
+/// elsewhere would not be served). Without a template, a creator's own
+/// `base_url` is its own domain (path `/`) or `/<handle>/`.
+fn base_url(site: &Site, agency: Option<&Settings>, opts: &Options, ctx: &mut Ctx) -> String {
+    let s = &site.settings;
+    let handle = &site.handle.value;
+    let template = agency.and_then(|a| {
+        agency_template(
+            opts.base_url.as_deref(),
+            a.base_url.as_ref().map(|b| b.value.as_str()),
+        )
+    });
+    let base_raw = match (&opts.base_url, &s.base_url) {
+        (Some(cli), _) => Some(At::bare(template.clone().unwrap_or_else(|| cli.clone()))),
+        (None, Some(b)) => Some(b.clone()),
+        (None, None) => template.clone().map(|t| {
+            let loc = agency
+                .and_then(|a| a.base_url.as_ref())
+                .and_then(|b| b.loc.clone());
+            At::new(t, loc)
+        }),
+    };
+    let Some(b) = base_raw else {
+        ctx.error(
+            Some(Loc::file_only(&site.dir.join("profile.toml"))),
+            "no base_url: biopage needs the address the page is published at".into(),
+            "add `base_url = \"https://your.domain/\"` to profile.toml, or pass --base-url".into(),
+        );
+        return String::new();
+    };
+    let expanded = b.value.replace("{handle}", handle);
+    let normal = match normalize_base(&expanded) {
+        Ok(n) => n,
+        Err(why) => {
+            ctx.error(
+                b.loc.clone(),
+                format!("base_url \"{}\" cannot be used: {why}", b.value),
+                "write it like base_url = \"https://linh.example/\"".into(),
+            );
+            return String::new();
+        }
+    };
+    if agency.is_some() && opts.base_url.is_none() && s.base_url.is_some() {
+        let own_path = crate::render::root_path(&normal);
+        let problem = match template.as_deref().map(|t| normalize_base(&t.replace("{handle}", handle))) {
+            Some(Ok(expected)) if expected != normal => Some(format!(
+                "the agency publishes this creator at {expected}; base_url \"{}\" puts it elsewhere",
+                b.value
+            )),
+            Some(_) => None,
+            None if own_path != "/" && own_path != format!("/{handle}/") => Some(format!(
+                "base_url \"{}\" puts this creator under {own_path}, which is not its own path (/ on its own domain, or /{handle}/)",
+                b.value
+            )),
+            None => None,
+        };
+        if let Some(message) = problem {
+            ctx.error(
+                b.loc.clone(),
+                message,
+                "remove base_url from profile.toml: in an agency, agency.toml's base_url gives every creator its address, and no creator may take another's path".into(),
+            );
+        }
+    }
+    normal
 }
 
 fn layer<'a, T>(profile: &'a Option<T>, agency: Option<&'a Option<T>>) -> Option<&'a T> {
@@ -369,47 +533,7 @@ pub fn resolve(
     ctx.utm_defaults.extend(s.tracking.utm.iter().cloned());
 
     // base_url: --base-url > profile > agency (which may hold {handle})
-    let base_raw = match (
-        &opts.base_url,
-        layer(&s.base_url, agency.map(|a| &a.base_url)),
-    ) {
-        (Some(cli), _) => Some(At::bare(cli.clone())),
-        (None, Some(b)) => Some(b.clone()),
-        (None, None) => None,
-    };
-    let base_url = match base_raw {
-        None => {
-            ctx.error(
-                Some(Loc::file_only(&site.dir.join("profile.toml"))),
-                "no base_url: biopage needs the address the page is published at".into(),
-                "add `base_url = \"https://your.domain/\"` to profile.toml, or pass --base-url"
-                    .into(),
-            );
-            String::new()
-        }
-        Some(b) => {
-            let expanded = b.value.replace("{handle}", &handle);
-            match tracking::classify(&expanded) {
-                Ok(Dest::Web(mut u)) => {
-                    u.set_query(None);
-                    u.set_fragment(None);
-                    if !u.path().ends_with('/') {
-                        let p = format!("{}/", u.path());
-                        u.set_path(&p);
-                    }
-                    u.to_string()
-                }
-                Ok(Dest::Contact(_)) | Err(_) => {
-                    ctx.error(
-                        b.loc.clone(),
-                        format!("base_url \"{}\" is not an http(s) address", b.value),
-                        "write it like base_url = \"https://linh.example/\"".into(),
-                    );
-                    String::new()
-                }
-            }
-        }
-    };
+    let base_url = base_url(site, agency, opts, &mut ctx);
 
     let lang = match layer(&s.language, agency.map(|a| &a.language)) {
         None => Lang::En,
@@ -510,23 +634,36 @@ pub fn resolve(
     }
 
     // items: ids, destinations, networks, prices
-    let mut used_ids: HashMap<String, Option<Loc>> = HashMap::new();
+    // Ids name folders (go/<id>/), so they are compared without case:
+    // `Sale` and `sale` would be one folder on macOS and Windows.
+    let mut used_ids: HashMap<String, (String, Option<Loc>)> = HashMap::new();
     let all: Vec<&Item> = site.links.iter().chain(site.products.iter()).collect();
     // explicit ids first, so generated ones never take an explicit id
     for item in &all {
         if let Some(id) = &item.id {
-            if let Some(first) = used_ids.get(&id.value) {
+            if let Some((first_id, first)) = used_ids.get(&id.value.to_ascii_lowercase()) {
                 let at = first
                     .as_ref()
                     .map(|l| format!(" (first used at {}:{}:{})", l.file.display(), l.line, l.col))
                     .unwrap_or_default();
+                let what = if *first_id == id.value {
+                    format!("duplicate id \"{}\"{at}", id.value)
+                } else {
+                    format!(
+                        "the id \"{}\" differs from \"{first_id}\"{at} only in case",
+                        id.value
+                    )
+                };
                 ctx.error(
                     id.loc.clone(),
-                    format!("duplicate id \"{}\"{at}", id.value),
-                    "ids are unique across links and products; rename one of them".into(),
+                    what,
+                    "ids are unique across links and products, whatever their case (they name folders); rename one of them".into(),
                 );
             } else {
-                used_ids.insert(id.value.clone(), id.loc.clone());
+                used_ids.insert(
+                    id.value.to_ascii_lowercase(),
+                    (id.value.clone(), id.loc.clone()),
+                );
             }
         }
     }
@@ -543,7 +680,7 @@ pub fn resolve(
                     candidate = format!("{base}-{n}");
                     n += 1;
                 }
-                used_ids.insert(candidate.clone(), item.loc.clone());
+                used_ids.insert(candidate.clone(), (candidate.clone(), item.loc.clone()));
                 candidate
             }
         };
@@ -871,7 +1008,13 @@ pub fn resolve(
                             kind: "bio",
                             group: "",
                         };
-                        Ok(ctx.tag(&d, None, None, &vars))
+                        let at = site
+                            .bio_links
+                            .iter()
+                            .find(|(x, _)| x == u)
+                            .map(|(_, l)| l.clone())
+                            .or_else(|| b.loc.clone());
+                        Ok(ctx.tag_at(&d, None, None, &vars, at))
                     }
                     Err(p) => Err(crate::markdown::BadLink {
                         url: u.to_string(),
@@ -884,11 +1027,13 @@ pub fn resolve(
                     Err(bad) => {
                         if ci == 0 {
                             for p in bad {
-                                ctx.error(
-                                    b.loc.clone(),
-                                    format!("a link in the bio: {}", p.message),
-                                    p.help,
-                                );
+                                let at = site
+                                    .bio_links
+                                    .iter()
+                                    .find(|(x, _)| *x == p.url)
+                                    .map(|(_, l)| l.clone())
+                                    .or_else(|| b.loc.clone());
+                                ctx.error(at, format!("a link in the bio: {}", p.message), p.help);
                             }
                         }
                         String::new()
@@ -914,7 +1059,7 @@ pub fn resolve(
                         icon.map(|i| i.title.to_string())
                             .unwrap_or_else(|| so.platform.value.clone())
                     }),
-                    href: ctx.tag(dest, None, None, &vars),
+                    href: ctx.tag_at(dest, None, None, &vars, so.url.loc.clone()),
                     dest: dest.as_str().to_string(),
                     icon: Some(
                         crate::icons::for_social(&platform, dest.as_str())
@@ -1009,22 +1154,32 @@ pub fn resolve(
                             kind: "review",
                             group: "",
                         };
-                        ctx.tag(r, None, None, &vars)
+                        let at = item.review.as_ref().and_then(|r| r.loc.clone());
+                        ctx.tag_at(r, None, None, &vars, at)
                     });
                     let description_html = item.description.as_ref().map(|d| {
                         match crate::markdown::render(&d.value, |u| match tracking::classify(u) {
-                            Ok(dd) => Ok(ctx.tag(
-                                &dd,
-                                None,
-                                None,
-                                &Vars {
-                                    handle: &handle,
-                                    id: &p.id,
-                                    channel,
-                                    kind: "description",
-                                    group: "",
-                                },
-                            )),
+                            Ok(dd) => {
+                                let at = item
+                                    .description_links
+                                    .iter()
+                                    .find(|(x, _)| x == u)
+                                    .map(|(_, l)| l.clone())
+                                    .or_else(|| d.loc.clone());
+                                Ok(ctx.tag_at(
+                                    &dd,
+                                    None,
+                                    None,
+                                    &Vars {
+                                        handle: &handle,
+                                        id: &p.id,
+                                        channel,
+                                        kind: "description",
+                                        group: "",
+                                    },
+                                    at,
+                                ))
+                            }
                             Err(pr) => Err(crate::markdown::BadLink {
                                 url: u.to_string(),
                                 message: pr.message,
@@ -1035,8 +1190,14 @@ pub fn resolve(
                             Err(bad) => {
                                 if ci == 0 {
                                     for b in bad {
+                                        let at = item
+                                            .description_links
+                                            .iter()
+                                            .find(|(x, _)| *x == b.url)
+                                            .map(|(_, l)| l.clone())
+                                            .or_else(|| d.loc.clone());
                                         ctx.error(
-                                            d.loc.clone(),
+                                            at,
                                             format!("a link in the description: {}", b.message),
                                             b.help,
                                         );

@@ -506,7 +506,9 @@ fn describe_failure(failure: Failure) -> String {
             ));
             text
         }
-        Failure::Environment(e) => format!("error: {e:#}\n"),
+        Failure::Environment(e) => {
+            format!("error: {}\n", crate::diag::terminal_safe(&format!("{e:#}")))
+        }
         Failure::Reported => "error: the build failed\n".to_string(),
     }
 }
@@ -518,7 +520,7 @@ fn build_loop(mut rebuilder: Rebuilder, mut watcher: SiteWatcher, rx: mpsc::Rece
     let mut seen = watch::Seen::default();
     while let Some(batch) = watch::next_batch(&root, &rx) {
         if let Err(e) = watcher.refresh(&batch) {
-            eprintln!("warning: {e:#}");
+            eprintln!("warning: {}", crate::diag::terminal_safe(&format!("{e:#}")));
         }
         if !seen.changed(&batch) {
             continue;
@@ -574,6 +576,9 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         Ok(s) => s,
         Err(paths::Refusal::BadRequest) => return plain(StatusCode::BAD_REQUEST, "bad request"),
         Err(paths::Refusal::NotFound) => return plain(StatusCode::NOT_FOUND, "not found"),
+        Err(paths::Refusal::TooLong) => {
+            return plain(StatusCode::URI_TOO_LONG, "the address is too long")
+        }
     };
     if !hosts::allowed(req.headers().get(header::HOST)) {
         return plain(
@@ -602,6 +607,9 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         return plain(StatusCode::NOT_FOUND, "not found");
     }
     let path = req.uri().path().to_string();
+    // the canonical form of the path, for redirects: one leading slash
+    // (`//go` must not answer `Location: //go/`, another host to a browser)
+    let canonical = format!("/{}", segments.join("/"));
     let mut files = ServeDir::new(&*root).not_found_service(ServeFile::new(root.join("404.html")));
     let mut res = match files.try_call(req).await {
         Ok(res) => res.map(Body::new),
@@ -620,6 +628,22 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
             .and_then(|rules| redirects::lookup(&rules, &path))
         {
             res = to;
+        }
+    }
+    if res.status().is_redirection() {
+        let off_site = res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .is_none_or(|l| l.starts_with("//") || l.starts_with("/\\"));
+        if off_site {
+            let to = format!("{}/", canonical.trim_end_matches('/'));
+            match HeaderValue::from_str(&to) {
+                Ok(v) => {
+                    res.headers_mut().insert(header::LOCATION, v);
+                }
+                Err(_) => return plain(StatusCode::NOT_FOUND, "not found"),
+            }
         }
     }
     // Always revalidate: the whole point of a preview is to show the latest build.
@@ -816,7 +840,14 @@ pub mod paths {
         BadRequest,
         /// Well-formed, but outside what is served: 404.
         NotFound,
+        /// Longer than any path the build writes: 414.
+        TooLong,
     }
+
+    /// The longest request path served, and the longest segment (no file
+    /// system takes a longer name; asking it would be an error, not a 404).
+    pub const MAX_PATH: usize = 2048;
+    pub const MAX_SEGMENT: usize = 255;
 
     /// The decoded path segments of a request target, or why it is refused.
     pub fn segments(uri: &Uri) -> Result<Vec<String>, Refusal> {
@@ -826,6 +857,9 @@ pub mod paths {
             return Err(Refusal::BadRequest);
         }
         let raw = uri.path();
+        if raw.len() > MAX_PATH {
+            return Err(Refusal::TooLong);
+        }
         if !raw.starts_with('/') || raw.contains('\\') {
             return Err(Refusal::BadRequest);
         }
@@ -835,6 +869,7 @@ pub mod paths {
             match seg {
                 "" => {}
                 "." | ".." => return Err(Refusal::NotFound),
+                s if s.len() > MAX_SEGMENT => return Err(Refusal::NotFound),
                 s if s.chars().any(char::is_control) => return Err(Refusal::BadRequest),
                 // e.g. `C:` on Windows
                 s if !Path::new(s)
@@ -1343,9 +1378,16 @@ mod events {
         match &now.error {
             Some(e) if shown.as_ref() != Some(e) => {
                 out.push_str("event: build-error\n");
-                for line in e.trim_end().split('\n') {
+                // CR, LF and CRLF all end a line of the event stream: a CR
+                // left inside a `data:` line would start a field of the
+                // attacker's choosing (`event: reload`, in a loop)
+                for line in e
+                    .trim_end()
+                    .split("\r\n")
+                    .flat_map(|l| l.split(['\r', '\n']))
+                {
                     out.push_str("data: ");
-                    out.push_str(line.trim_end_matches('\r'));
+                    out.push_str(line);
                     out.push('\n');
                 }
                 out.push('\n');
@@ -1384,6 +1426,18 @@ mod events {
                 updates(&status(6, Some(e)), &mut seen, &mut shown),
                 "event: build-error\ndata: error: bad\ndata:  --> p.toml:1:2\n\n"
             );
+            // A lone CR cannot smuggle a field into the stream.
+            let (mut seen2, mut shown2) = (Some(6), None);
+            let evil = updates(
+                &status(6, Some("x\revent: reload\rdata: 1")),
+                &mut seen2,
+                &mut shown2,
+            );
+            assert_eq!(
+                evil,
+                "event: build-error\ndata: x\ndata: event: reload\ndata: data: 1\n\n"
+            );
+            assert!(!evil.contains('\r'));
             // The same error is not repeated; a fix arrives as a new build.
             assert_eq!(updates(&status(6, Some(e)), &mut seen, &mut shown), "");
             assert_eq!(

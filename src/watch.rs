@@ -319,7 +319,10 @@ impl Fingerprint {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Fingerprint::Absent,
             Err(_) => Fingerprint::Unreadable,
             Ok(m) if m.is_dir() => Fingerprint::Dir,
-            Ok(m) => match std::fs::read(path) {
+            // a FIFO or device would block or never end: never read it
+            // (the build refuses it and says why)
+            Ok(m) if !m.is_file() => Fingerprint::Unreadable,
+            Ok(m) => match crate::input::read_regular(path, crate::input::IMAGE_LIMIT) {
                 Ok(bytes) => {
                     let mut h = std::hash::DefaultHasher::new();
                     bytes.hash(&mut h);

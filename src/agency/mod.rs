@@ -281,11 +281,7 @@ impl Agency {
 
 /// See [`Agency::template`].
 pub fn template(cli: Option<&str>, agency: Option<&str>) -> Option<String> {
-    match cli {
-        Some(c) if c.contains("{handle}") => Some(c.to_string()),
-        Some(c) => Some(format!("{}/{{handle}}/", c.trim_end_matches('/'))),
-        None => agency.map(str::to_string),
-    }
+    resolve::agency_template(cli, agency)
 }
 
 /// The path at which the agency's output holds a creator, from the host's

@@ -85,7 +85,7 @@ impl Args {
             let mut files = walk(&out);
             files.sort();
             for f in files {
-                eprintln!("  {}", f.display());
+                eprintln!("  {}", crate::diag::terminal_safe(&f.display().to_string()));
             }
         }
         if !self.quiet {

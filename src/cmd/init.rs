@@ -82,14 +82,32 @@ pub fn init_agency(dir: &Path) -> anyhow::Result<()> {
     )
 }
 
-/// Writes files that must not exist yet: init never overwrites.
+/// Writes files that must not exist yet: init never overwrites, and never
+/// writes through a symbolic link (a dangling `profile.toml` link, or an
+/// `images` link to a folder elsewhere, would put the file outside `dir`).
 fn write_new(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
     for (rel, _) in files {
-        if dir.join(rel).exists() {
+        let p = dir.join(rel);
+        if std::fs::symlink_metadata(&p).is_ok() {
             bail!(
                 "{} already exists; biopage init never overwrites files",
-                dir.join(rel).display()
+                p.display()
             );
+        }
+        // every folder between dir and the file must be a real folder
+        let mut at = dir.to_path_buf();
+        for part in Path::new(rel)
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.components())
+        {
+            at.push(part);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+                bail!(
+                    "{} is a symbolic link; biopage init writes only into real folders",
+                    at.display()
+                );
+            }
         }
     }
     for (rel, bytes) in files {
@@ -98,7 +116,14 @@ fn write_new(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))?;
+        // create_new: fails on anything already there, a dangling link too
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+            .with_context(|| format!("cannot create {}", p.display()))?;
+        std::io::Write::write_all(&mut f, bytes)
+            .with_context(|| format!("cannot write {}", p.display()))?;
     }
     Ok(())
 }
