@@ -164,6 +164,7 @@ fn clean_leftovers(out: &Path) -> Result<()> {
         });
         if file == aside {
             if !out.exists() {
+                crate::fault::step();
                 std::fs::rename(&path, out).with_context(|| {
                     format!("cannot restore the previous output from {}", path.display())
                 })?;
@@ -178,13 +179,8 @@ fn clean_leftovers(out: &Path) -> Result<()> {
 }
 
 fn remove_dir(path: &Path) -> Result<()> {
-    let meta = std::fs::symlink_metadata(path)?;
-    let r = if meta.is_dir() {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    };
-    r.with_context(|| format!("cannot remove {}, left by an earlier build", path.display()))
+    crate::fault::remove_tree(path)
+        .with_context(|| format!("cannot remove {}, left by an earlier build", path.display()))
 }
 
 /// A directory being filled; dropped without [`Staging::commit`], it vanishes.
@@ -325,6 +321,7 @@ impl Staging {
         .with_context(|| format!("cannot write {}", self.dir.path().join(MARKER).display()))?;
         let staged = self.dir.keep();
         let target = &self.target;
+        crate::fault::step();
         if std::fs::symlink_metadata(target).is_err() {
             if let Err(e) = std::fs::rename(&staged, target) {
                 let _ = std::fs::remove_dir_all(&staged);
@@ -334,10 +331,15 @@ impl Staging {
             }
             return Ok(());
         }
-        match exchange(&staged, target) {
+        let exchanged = if crate::fault::exchange_disabled() {
+            Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+        } else {
+            exchange(&staged, target)
+        };
+        match exchanged {
             Ok(()) => {
                 // `staged` now holds the old output
-                std::fs::remove_dir_all(&staged).with_context(|| {
+                crate::fault::remove_tree(&staged).with_context(|| {
                     format!("cannot remove the old output {}", staged.display())
                 })?;
                 Ok(())
@@ -350,15 +352,17 @@ impl Staging {
 /// The non-atomic swap: old output aside, new one in, old one removed.
 fn swap_aside(staged: &Path, target: &Path) -> Result<()> {
     let aside = target.with_file_name(format!(".{}.biopage-aside", output_name(target)));
+    crate::fault::step();
     std::fs::rename(target, &aside)
         .with_context(|| format!("cannot move the old {} aside", target.display()))?;
+    crate::fault::step();
     if let Err(e) = std::fs::rename(staged, target) {
         let _ = std::fs::rename(&aside, target);
         let _ = std::fs::remove_dir_all(staged);
         return Err(e)
             .with_context(|| format!("cannot move the new site into {}", target.display()));
     }
-    std::fs::remove_dir_all(&aside)
+    crate::fault::remove_tree(&aside)
         .with_context(|| format!("cannot remove the old output {}", aside.display()))
 }
 

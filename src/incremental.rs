@@ -56,6 +56,11 @@ pub struct Cache {
     /// build of some creators (`--only`, a shard) into it rewrites them.
     pub root_files: bool,
     pub creators: BTreeMap<String, Entry>,
+    /// HMAC-SHA256 of the record (with this field empty) under the output's
+    /// key (see [`key_path`]): an edited record, or one restored without its
+    /// key, is not used.
+    #[serde(default)]
+    pub mac: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -120,8 +125,18 @@ pub fn read(
             return Err(crate::input::InputError { path, refusal: r }.reason());
         }
     };
-    let cache: Cache = serde_json::from_slice(&bytes)
+    let mut cache: Cache = serde_json::from_slice(&bytes)
         .map_err(|e| format!("it is not a record biopage can read ({e})"))?;
+    let Some(key) = key(out, false) else {
+        return Err(format!(
+            "its key {} is missing (a record restored without the key it was written with is not trusted)",
+            key_path(out).display()
+        ));
+    };
+    let mac = std::mem::take(&mut cache.mac);
+    if mac_of(&cache, &key).is_none_or(|m| m != mac) {
+        return Err("it was changed after biopage wrote it, or written with another key".into());
+    }
     if cache.format != FORMAT {
         return Err("it was written by another version of biopage".into());
     }
@@ -237,13 +252,72 @@ fn redirect_line_ok(line: &str, prefix: &str) -> bool {
         )
 }
 
-pub fn write(out: &Path, cache: &Cache) -> anyhow::Result<()> {
+/// Where the output's record key lives: beside it, readable by its owner
+/// only. It never leaves the machine unless someone copies it: a CI that
+/// caches the output and its record without the key rebuilds every creator
+/// (and one that caches the key trusts its cache with the output).
+pub fn key_path(out: &Path) -> PathBuf {
+    crate::emit::beside(out, "biopage-key")
+}
+
+/// The output's record key; made (random) when `create` and there is none.
+fn key(out: &Path, create: bool) -> Option<Vec<u8>> {
+    let path = key_path(out);
+    if let Ok(bytes) = crate::input::read_regular(&path, 256) {
+        let hex = String::from_utf8(bytes).ok()?;
+        return decode_hex(hex.trim()).filter(|k| k.len() == 32);
+    }
+    if !create {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).ok()?;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(&path).ok()?;
+    std::io::Write::write_all(&mut f, hex.as_bytes()).ok()?;
+    Some(key.to_vec())
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The record's MAC (hex), computed with `mac` empty.
+fn mac_of(cache: &Cache, key: &[u8]) -> Option<String> {
+    use hmac::Mac as _;
+    let mut m = hmac::Hmac::<Sha256>::new_from_slice(key).ok()?;
+    m.update(&serde_json::to_vec(cache).ok()?);
+    Some(
+        m.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
+pub fn write(out: &Path, cache: &mut Cache) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let path = cache_path(out);
+    let key = key(out, true)
+        .with_context(|| format!("cannot create the record key {}", key_path(out).display()))?;
+    cache.mac = String::new();
+    cache.mac = mac_of(cache, &key).unwrap_or_default();
     let json = serde_json::to_vec(cache).unwrap_or_default();
     // to a temporary name, then renamed: a kill never leaves half a record
     let tmp = crate::emit::beside(out, "biopage-cache.json.tmp");
     std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+    crate::fault::step();
     std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
 }
 

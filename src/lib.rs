@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod emit;
+pub mod fault;
 pub mod files;
 pub mod i18n;
 pub mod icons;

@@ -467,8 +467,10 @@ impl Rebuilder {
                         if let Err(e) = std::fs::remove_dir_all(&old) {
                             eprintln!("warning: cannot remove {}: {e}", old.display());
                         }
-                        // an agency build's record, beside its output
+                        // an agency build's record, key and lock, beside its output
                         let _ = std::fs::remove_file(crate::incremental::cache_path(&old));
+                        let _ = std::fs::remove_file(crate::incremental::key_path(&old));
+                        let _ = std::fs::remove_file(crate::emit::beside(&old, "biopage-lock"));
                     }
                 }
                 true

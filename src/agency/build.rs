@@ -240,6 +240,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         context,
         root_files: false,
         creators: BTreeMap::new(),
+        mac: String::new(),
     };
     let mut carry: Vec<String> = Vec::new();
     let mut failed: Vec<(String, Diagnostics)> = Vec::new();
@@ -327,7 +328,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     }
     cache.build = output_id(&cache);
     staging.commit(&cache.build)?;
-    incremental::write(&opts.out, &cache)?;
+    incremental::write(&opts.out, &mut cache)?;
     // A build of everyone shows which cached images the output still uses;
     // `--only` and shards leave the rest of the agency's cache for later.
     if selection == Selection::All {

@@ -5,6 +5,7 @@ mod agency;
 mod analytics;
 mod build;
 mod check;
+mod crash;
 mod errors;
 mod example;
 mod hostile;
@@ -13,6 +14,7 @@ mod images;
 mod links;
 mod qr;
 mod serve;
+mod trust;
 mod ui;
 
 use std::path::{Path, PathBuf};

@@ -771,3 +771,44 @@ fn an_agency_creator_is_previewed_with_the_agencys_defaults() {
     // serving never writes the agency's own output
     assert!(!agency.join("public").exists());
 }
+
+#[test]
+fn redirects_stay_on_the_preview_and_long_paths_are_refused() {
+    let site = Fixture::new(
+        &format!(
+            "{}[[links]]\nid = \"shop\"\ntitle = \"Shop\"\nurl = \"https://shop.example/\"\n",
+            profile("Redirects")
+        ),
+        None,
+    );
+    let server = start(site.path());
+    assert!(server.page().contains("Redirects"));
+    // a folder without its slash answers with its canonical path: one slash
+    for (target, location) in [
+        ("/go", "/go/"),
+        ("//go", "/go/"),
+        ("///go/shop", "/go/shop/"),
+        ("//go//shop", "/go/shop/"),
+    ] {
+        let raw = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        let r = request(server.port, raw.as_bytes());
+        if (300..400).contains(&r.status) {
+            let to = r.header("location").unwrap_or_default();
+            assert!(
+                to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"),
+                "{target}: Location {to}"
+            );
+            assert_eq!(to, location, "{target}");
+        } else {
+            assert!(r.status == 200 || r.status == 404, "{target}: {}", r.head);
+        }
+    }
+    // a segment no file system takes, and a path longer than any written
+    let long_segment = format!("/{}", "a".repeat(300));
+    let r = server.get(&long_segment);
+    assert_eq!(r.status, 404, "{}", r.head);
+    let long_path = "/a".repeat(1500);
+    let raw = format!("GET {long_path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let r = request(server.port, raw.as_bytes());
+    assert_eq!(r.status, 414, "{}", r.head);
+}
