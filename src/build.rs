@@ -504,7 +504,7 @@ impl Reporter {
             Progress::Lines => {
                 let step = (self.total / 20).max(1);
                 if done.is_multiple_of(step) || done == self.total {
-                    eprintln!("built {done}/{} creators", self.total);
+                    eprintln!("progress: {done} of {} creators", self.total);
                 }
             }
             Progress::Quiet => {}

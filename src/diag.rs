@@ -217,6 +217,17 @@ pub enum Failure {
     Environment(anyhow::Error),
     /// The problems were already printed (e.g. `--keep-going`); exit status 1.
     Reported,
+    /// The command was asked for something it cannot do here (an agency
+    /// without `--only` for `serve`, a handle that is not a creator's):
+    /// shown like any diagnostic, with its help; exit status 2.
+    Usage(Box<Diagnostic>),
+}
+
+impl Failure {
+    /// A usage error: `message`, and what to do instead.
+    pub fn usage(message: impl Into<String>, help: impl Into<String>) -> Failure {
+        Failure::Usage(Box::new(Diagnostic::error(message).help(help)))
+    }
 }
 
 impl From<anyhow::Error> for Failure {
@@ -310,22 +321,35 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a
-/// plausible typo; used for "did you mean" hints.
+/// plausible typo; used for every "did you mean" hint (TOML keys, handles,
+/// themes, currencies, platforms …). Close enough: a Jaro-Winkler
+/// similarity over 0.8 (good at long words with a shared start), or at most
+/// one edit per three characters counting a swap of neighbours as one
+/// (short words: "mie" for "mei", which Jaro-Winkler misses). The fewest
+/// edits win, then the most similar.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let allowed = (w.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
+        .filter_map(|c| {
+            let lc = c.to_lowercase();
+            let edits = strsim::osa_distance(&w, &lc);
+            let similar = strsim::jaro_winkler(&w, &lc);
+            let prefix = w
+                .chars()
+                .zip(lc.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            (similar > 0.8 || edits <= allowed).then_some((edits, prefix, similar, c))
         })
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        // fewest edits, then the longest shared start ("vn" is "vi", not
+        // "en"), then the most similar
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.total_cmp(&a.2)))
+        .map(|(_, _, _, c)| c)
 }
 
 #[cfg(test)]
@@ -355,6 +379,15 @@ mod tests {
         assert_eq!(did_you_mean("handel", keys), Some("handle"));
         assert_eq!(did_you_mean("avtar", keys), Some("avatar"));
         assert_eq!(did_you_mean("zzzzzz", keys), None);
+        // short words: a swap of neighbours is one edit
+        assert_eq!(did_you_mean("mie", ["linh", "mei"]), Some("mei"));
+        assert_eq!(did_you_mean("meii", ["linh", "mei"]), Some("mei"));
+        assert_eq!(
+            did_you_mean("xiaohonshu", ["xiaohongshu", "x"]),
+            Some("xiaohongshu")
+        );
+        assert_eq!(did_you_mean("id", ["bio", "url"]), None);
+        assert_eq!(did_you_mean("vn", ["en", "vi", "zh-Hans"]), Some("vi"));
     }
 
     #[test]

@@ -265,6 +265,65 @@ const fn cur(code: &'static str, minor_digits: u32, symbol: &'static str) -> Cur
     }
 }
 
+/// What creators write for a currency instead of its ISO code, where it
+/// names one currency only: the renminbi's RMB and 元, the dong's đ and
+/// VNĐ, the Taiwan dollar's NT$ … (accepted as the code they stand for).
+const ALIASES: &[(&str, &str)] = &[
+    ("rmb", "CNY"),
+    ("元", "CNY"),
+    ("人民币", "CNY"),
+    ("人民幣", "CNY"),
+    ("cn¥", "CNY"),
+    ("vnđ", "VND"),
+    ("vnd₫", "VND"),
+    ("đ", "VND"),
+    ("₫", "VND"),
+    ("đồng", "VND"),
+    ("dong", "VND"),
+    ("nt$", "TWD"),
+    ("ntd", "TWD"),
+    ("新台币", "TWD"),
+    ("新台幣", "TWD"),
+    ("台币", "TWD"),
+    ("台幣", "TWD"),
+    ("us$", "USD"),
+    ("hk$", "HKD"),
+    ("港币", "HKD"),
+    ("港幣", "HKD"),
+    ("a$", "AUD"),
+    ("ca$", "CAD"),
+    ("c$", "CAD"),
+    ("nz$", "NZD"),
+    ("s$", "SGD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₱", "PHP"),
+    ("rm", "MYR"),
+    ("rp", "IDR"),
+    ("฿", "THB"),
+    ("円", "JPY"),
+    ("jp¥", "JPY"),
+];
+
+/// Signs several currencies share: suggested, never guessed.
+pub const AMBIGUOUS: &[(&str, &str)] = &[
+    ("$", "USD (or AUD, CAD, HKD, NZD, SGD, TWD)"),
+    ("¥", "CNY or JPY"),
+    ("￥", "CNY or JPY"),
+    ("kr", "SEK, NOK or DKK"),
+];
+
+/// The ISO code an alias stands for.
+pub fn alias(written: &str) -> Option<&'static str> {
+    let lower = written.trim().to_lowercase();
+    ALIASES
+        .iter()
+        .find(|(a, _)| *a == lower)
+        .map(|(_, code)| *code)
+}
+
 /// The currencies of the markets biopage's users sell in. Symbols follow
 /// CLDR's English short forms; ambiguous dollar and yen signs are qualified
 /// except in the currency's home language.
@@ -312,9 +371,11 @@ pub const CURRENCIES: &[Currency] = &[
 
 impl Currency {
     pub fn lookup(code: &str) -> Option<Currency> {
+        let code = code.trim();
+        let code = alias(code).unwrap_or(code);
         CURRENCIES
             .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+            .find(|c| c.code.eq_ignore_ascii_case(code))
             .copied()
     }
 

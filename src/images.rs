@@ -150,7 +150,7 @@ pub fn fallback(i: &ImageInput) -> Format {
 pub fn square_name(i: &ImageInput, side: u32, format: Format) -> String {
     let stem = Path::new(&i.rel)
         .file_stem()
-        .map(|s| crate::resolve::slugify(&s.to_string_lossy()))
+        .map(|s| crate::text::slugify(&s.to_string_lossy()))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "image".into());
     format!(

@@ -482,6 +482,36 @@ impl<'a> Doc<'a> {
                 .ok()
                 .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::String(text) => {
+                // "¥1390", "289.000đ", "$19.90": say what to write instead
+                let digits: String = text
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+                    .collect();
+                let sign: String = text
+                    .chars()
+                    .filter(|c| !c.is_ascii_digit() && !matches!(c, '.' | ',' | ' '))
+                    .collect();
+                let example = match (digits.is_empty(), sign.is_empty()) {
+                    (false, false) => {
+                        let currency = crate::i18n::alias(&sign)
+                            .map(|c| format!(" and currency = \"{c}\""))
+                            .or_else(|| {
+                                crate::i18n::AMBIGUOUS
+                                    .iter()
+                                    .find(|(s, _)| *s == sign)
+                                    .map(|(_, which)| format!(" and currency = \"…\" ({which})"))
+                            })
+                            .unwrap_or_else(|| " and the currency's ISO code in `currency`".into());
+                        format!(
+                            "{key} = {digits} (a number: no quotes, no currency sign){currency}"
+                        )
+                    }
+                    _ => format!("{key} = 289000 (no quotes, no currency sign)"),
+                };
+                self.wrong_type(key, v, "a number", &example);
+                return None;
+            }
             _ => {
                 self.wrong_type(
                     key,
@@ -502,6 +532,22 @@ impl<'a> Doc<'a> {
                 );
                 None
             }
+        }
+    }
+
+    /// Whether `key` holds a number [`Doc::number`] accepts (without
+    /// reporting anything).
+    fn number_ok(&self, t: &DeTable<'_>, key: &str) -> bool {
+        match get(t, key).map(|v| v.get_ref()) {
+            Some(DeValue::Integer(i)) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_ok_and(|n| n >= 0)
+            }
+            Some(DeValue::Float(f)) => f
+                .as_str()
+                .replace('_', "")
+                .parse::<f64>()
+                .is_ok_and(|n| n.is_finite() && n >= 0.0),
+            _ => false,
         }
     }
 
@@ -657,6 +703,11 @@ impl<'a> Doc<'a> {
             self.unknown_keys(t, crate::i18n::STRING_KEYS, "[strings]");
             for key in crate::i18n::STRING_KEYS {
                 if let Some(val) = self.string(t, key) {
+                    // white label: `made_with = ""` removes the footer's credit
+                    if *key == "made_with" && val.value.is_empty() {
+                        s.strings.push((key.to_string(), val));
+                        continue;
+                    }
                     if !crate::text::visible(&val.value) {
                         let span = get(t, key).map(|v| v.span()).unwrap_or(0..0);
                         let help = if *key == "disclosure" {
@@ -834,7 +885,7 @@ impl<'a> Doc<'a> {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
             });
         if !ok {
-            let suggestion: String = crate::resolve::slugify(&h.value);
+            let suggestion: String = crate::text::slugify(&h.value);
             self.diags.push(
                 Diagnostic::error(format!("the handle \"{}\" may only use a-z, 0-9, '.', '_' and '-'", h.value))
                     .at(h.loc.clone())
@@ -903,7 +954,13 @@ impl<'a> Doc<'a> {
             image,
             image_alt: self.string(t, "image_alt"),
             price: self.number(t, "price"),
-            compare_at_price: self.number(t, "compare_at_price"),
+            // one mistake, one error: with a price that could not be read,
+            // compare_at_price is not judged on its own
+            compare_at_price: match self.number(t, "compare_at_price") {
+                Some(c) if get(t, "price").is_none() || self.number_ok(t, "price") => Some(c),
+                Some(_) => None,
+                None => None,
+            },
             currency: self.string(t, "currency"),
             coupon: self.string(t, "coupon"),
             review: self.string(t, "review"),
@@ -960,7 +1017,7 @@ impl<'a> Doc<'a> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
         if !ok {
-            let suggestion = crate::resolve::slugify(&id.value);
+            let suggestion = crate::text::slugify(&id.value);
             self.diags.push(
                 Diagnostic::error(format!(
                     "the id \"{}\" may only use ASCII letters, digits, '-' and '_'",

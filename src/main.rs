@@ -22,6 +22,10 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Reported) => ExitCode::from(1),
+        Err(Failure::Usage(d)) => {
+            eprint!("{d}");
+            ExitCode::from(2)
+        }
         Err(Failure::Environment(e)) => {
             // paths and values in the message may hold terminal controls
             eprintln!("error: {}", biopage::diag::terminal_safe(&format!("{e:#}")));

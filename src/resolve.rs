@@ -9,6 +9,7 @@ use crate::i18n::{self, Currency, Lang};
 use crate::images;
 use crate::model::*;
 use crate::networks::Network;
+use crate::text::{slugify, truncate_chars};
 use crate::tracking::{self, Dest, Vars};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -197,30 +198,6 @@ pub struct Page {
     pub script: Option<String>,
     /// `'sha256-…'` of `script`.
     pub script_hash: Option<String>,
-}
-
-/// A URL-safe id from a title: "Shop của Linh" → "shop-cua-linh",
-/// "我的淘宝店" → "wo-de-tao-bao-dian".
-pub fn slugify(s: &str) -> String {
-    let ascii = deunicode::deunicode(s).to_ascii_lowercase();
-    let mut out = String::new();
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    let mut out: String = out.chars().take(60).collect();
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        "link".into()
-    } else {
-        out
-    }
 }
 
 /// An item checked and prepared once, then tagged per channel.
@@ -673,7 +650,18 @@ pub fn resolve(
         let id = match &item.id {
             Some(id) => id.value.clone(),
             None => {
-                let base = slugify(&item.title.value);
+                let (base, cut) = crate::text::id_from_title(&item.title.value);
+                if cut {
+                    ctx.warn(
+                        "long-id",
+                        item.loc.clone(),
+                        format!(
+                            "\"{}\" has no id: its short link is /go/{base}/, cut from its title",
+                            item.title.value
+                        ),
+                        "write a short, readable id (id = \"…\"): it is the short link people type and the key in your reports".into(),
+                    );
+                }
                 let mut candidate = base.clone();
                 let mut n = 2;
                 while used_ids.contains_key(&candidate) {
@@ -719,9 +707,13 @@ pub fn resolve(
                 Some(cur) => Some(cur),
                 None => {
                     let codes: Vec<&str> = i18n::CURRENCIES.iter().map(|c| c.code).collect();
-                    let help = match did_you_mean(&c.value, codes.iter().copied()) {
-                        Some(s) => format!("did you mean \"{s}\"? Supported: {}", codes.join(", ")),
-                        None => format!("use an ISO 4217 code; supported: {}", codes.join(", ")),
+                    let ambiguous = i18n::AMBIGUOUS
+                        .iter()
+                        .find(|(sign, _)| *sign == c.value.trim().to_lowercase());
+                    let help = match (ambiguous, did_you_mean(&c.value, codes.iter().copied())) {
+                        (Some((sign, which)), _) => format!("\"{sign}\" is the sign of several currencies: write the ISO code, {which}"),
+                        (None, Some(s)) => format!("did you mean \"{s}\"? Supported: {}", codes.join(", ")),
+                        (None, None) => format!("use an ISO 4217 code; supported: {}", codes.join(", ")),
                     };
                     ctx.error(
                         c.loc.clone(),
@@ -1047,6 +1039,22 @@ pub fn resolve(
                 let dest = dest.as_ref()?;
                 let platform = so.platform.value.trim().to_lowercase();
                 let icon = crate::icons::lookup(&platform);
+                if icon.is_none() {
+                    let known = crate::icons::ICONS
+                        .iter()
+                        .map(|i| i.slug)
+                        .chain(crate::icons::ALIASES.iter().map(|(a, _)| *a));
+                    let help = match did_you_mean(&platform, known) {
+                        Some(s) => format!("did you mean \"{s}\"? Otherwise it gets the generic website icon and the name as written (set `label` to choose the name)"),
+                        None => "it gets the generic website icon and the name as written; `biopage` knows TikTok, YouTube, Instagram, Facebook, Zalo, Shopee, Xiaohongshu, Douyin and more (see docs/profile.md)".into(),
+                    };
+                    ctx.warn(
+                        "unknown-platform",
+                        so.platform.loc.clone(),
+                        format!("unknown platform \"{}\"", so.platform.value),
+                        help,
+                    );
+                }
                 let vars = Vars {
                     handle: &handle,
                     id: &platform,
@@ -1399,14 +1407,6 @@ fn image_out(i: &ImageInput, kind: images::Kind, alt: &str, root: &str) -> Img {
     }
 }
 
-fn truncate_chars(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(n - 1).collect();
-    format!("{}…", cut.trim_end())
-}
-
 /// JSON-LD for the page: a ProfilePage about a Person, and an ItemList of the
 /// products with their offers. Serialised by serde_json and made safe for a
 /// `<script>` element by escaping `<`, `>` and `&`, so no input can close it.
@@ -1492,14 +1492,6 @@ pub fn escape_json_for_script(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slugify("Shop của Linh"), "shop-cua-linh");
-        assert_eq!(slugify("Đặt lịch <b>!</b>"), "dat-lich-b-b");
-        assert_eq!(slugify("我的淘宝店"), "wo-de-tao-bao-dian");
-        assert_eq!(slugify("!!!"), "link");
-    }
 
     #[test]
     fn json_for_script_cannot_close_the_element() {

@@ -23,7 +23,7 @@
 
 use crate::diag::Failure;
 use crate::watch::{self, Msg, SiteWatcher};
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -125,7 +125,8 @@ pub fn run(cfg: &Config) -> Result<(), Failure> {
         None => site.display().to_string(),
     };
     eprintln!(
-        "serving {what} at {page_url} ({}); watching for changes, Ctrl-C to stop",
+        // the address itself is the line above, on stdout (once)
+        "serving {what} there ({}); watching for changes, Ctrl-C to stop",
         if first {
             "built"
         } else {
@@ -207,13 +208,13 @@ fn temp_dir() -> Result<tempfile::TempDir> {
 /// paths, and they must match the paths the build names in its errors. An
 /// agency is previewed one creator at a time (`only`), so that a save
 /// rebuilds one page rather than every creator.
-fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
+fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf, Failure> {
+    let shown = dir.display();
     if !dir.is_dir() {
-        bail!(
-            "{} is not a directory; give the site directory (the one with profile.toml), or create one with `biopage init {}`",
-            dir.display(),
-            dir.display()
-        );
+        return Err(Failure::usage(
+            format!("{shown} is not a directory"),
+            format!("give the site directory (the one with profile.toml), or create one with `biopage init {shown}`"),
+        ));
     }
     let agency = crate::agency::is_agency(dir) && !dir.join("profile.toml").is_file();
     match (agency, only) {
@@ -223,10 +224,12 @@ fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
                 .and_then(|(all, _)| all.into_iter().next())
                 .map(|c| c.handle)
                 .unwrap_or_else(|| "HANDLE".into());
-            bail!(
-                "{} is an agency; serve previews one of its creators, built with agency.toml's defaults: add --only {first}",
-                dir.display()
-            );
+            return Err(Failure::usage(
+                format!("{shown} is an agency; serve previews one of its creators"),
+                format!(
+                    "add --only {first}: it is built with agency.toml's defaults, at /{first}/"
+                ),
+            ));
         }
         (true, Some(handle)) => {
             // build's check of --only, reported as a usage error (exit 2)
@@ -240,33 +243,34 @@ fn site_dir(dir: &Path, only: Option<&str>) -> Result<PathBuf> {
             });
             match found {
                 Ok(()) => {}
-                Err(Failure::Environment(e)) => return Err(e),
                 Err(Failure::Input(d)) => {
-                    let d = d.iter().next().map(|d| (&d.message, &d.help));
-                    if let Some((message, Some(help))) = d {
-                        bail!("{}: {message}; {help}", dir.display());
-                    }
-                    bail!("{}: no creator \"{handle}\"", dir.display());
+                    let mut d = d.0.into_iter().next().unwrap_or_else(|| {
+                        crate::diag::Diagnostic::error(format!("no creator \"{handle}\""))
+                    });
+                    d.message = format!("{shown}: {}", d.message);
+                    return Err(Failure::Usage(Box::new(d)));
                 }
-                Err(Failure::Reported) => bail!("{}: no creator \"{handle}\"", dir.display()),
+                Err(other) => return Err(other),
             }
         }
-        (false, Some(_)) => bail!(
-            "--only is for agencies (a directory with agency.toml and creators/); {} is a single site",
-            dir.display()
-        ),
+        (false, Some(_)) => {
+            return Err(Failure::usage(
+                format!("--only is for agencies; {shown} is a single site"),
+                "leave --only out (an agency is a directory with agency.toml and creators/)",
+            ))
+        }
         (false, None) => {
             if !dir.join("profile.toml").is_file() {
-                bail!(
-                    "{} has no profile.toml; give the site directory, or create one with `biopage init {}`",
-                    dir.display(),
-                    dir.display()
-                );
+                return Err(Failure::usage(
+                    format!("{shown} has no profile.toml"),
+                    format!("give the site directory, or create one with `biopage init {shown}`"),
+                ));
             }
         }
     }
-    dir.canonicalize()
-        .with_context(|| format!("cannot resolve {}", dir.display()))
+    Ok(dir
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {shown}"))?)
 }
 
 /// Opens the listening socket. A port that was asked for must be honoured
@@ -456,8 +460,8 @@ impl Rebuilder {
                     eprint!("{w}");
                 }
                 eprintln!(
-                    "{why}built {} page(s) in {} ms",
-                    summary.pages,
+                    "{why}built {} in {} ms",
+                    crate::text::plural(summary.pages, "page"),
                     elapsed.as_millis()
                 );
                 // After publishing: a slow disk delays the next build, not this one.
@@ -512,6 +516,7 @@ fn describe_failure(failure: Failure) -> String {
             format!("error: {}\n", crate::diag::terminal_safe(&format!("{e:#}")))
         }
         Failure::Reported => "error: the build failed\n".to_string(),
+        Failure::Usage(d) => d.to_string(),
     }
 }
 

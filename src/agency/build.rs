@@ -246,7 +246,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let mut failed: Vec<(String, Diagnostics)> = Vec::new();
     for (handle, result) in results {
         match result {
-            Err(Failure::Environment(e)) => return Err(Failure::Environment(e)),
+            Err(f @ (Failure::Environment(_) | Failure::Usage(_))) => return Err(f),
             Err(Failure::Input(d)) => failed.push((handle, d)),
             Err(Failure::Reported) => failed.push((handle, Diagnostics::default())),
             Ok(Outcome::Skipped) => {}

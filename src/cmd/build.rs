@@ -3,6 +3,7 @@
 
 use crate::build::Progress;
 use crate::diag::Failure;
+use crate::text::plural;
 use clap::Args as ClapArgs;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,7 +37,7 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Also print each warning in full and the list of files written.
+    /// Also print every file written (warnings are always printed, unless -q).
     #[arg(short, long)]
     pub verbose: bool,
 }
@@ -89,23 +90,7 @@ impl Args {
             }
         }
         if !self.quiet {
-            let warnings = summary.warnings.iter().filter(|w| !w.is_error()).count();
-            eprintln!(
-                "built {} creator(s) ({} rendered, {} unchanged), {} page(s), {} file(s), {} image(s) ({} encoded) into {} in {} ms{}",
-                summary.creators,
-                summary.rebuilt,
-                summary.creators - summary.rebuilt,
-                summary.pages,
-                summary.files,
-                summary.images,
-                summary.encoded,
-                out.display(),
-                summary.elapsed.as_millis(),
-                match warnings {
-                    0 => String::new(),
-                    n => format!(" ({n} warning(s))"),
-                }
-            );
+            eprintln!("{}", self.summary_line(&summary, &out));
         }
         if !summary.failed.is_empty() {
             eprintln!(
@@ -121,6 +106,46 @@ impl Args {
             return Err(Failure::Reported);
         }
         Ok(())
+    }
+}
+
+impl Args {
+    /// The one line that says what was built: pages for a site; creators
+    /// for an agency, with what this build rendered and kept, and which
+    /// part (`--only`, a shard) it was.
+    fn summary_line(&self, s: &crate::build::Summary, out: &std::path::Path) -> String {
+        let warnings = s.warnings.iter().filter(|w| !w.is_error()).count();
+        let tail = format!(
+            "{}, {} ({} encoded) into {} in {} ms{}",
+            plural(s.files, "file"),
+            plural(s.images, "image"),
+            s.encoded,
+            crate::diag::terminal_safe(&out.display().to_string()),
+            s.elapsed.as_millis(),
+            match warnings {
+                0 => String::new(),
+                n => format!(" ({})", plural(n, "warning")),
+            }
+        );
+        if !crate::agency::is_agency(&self.dir) {
+            return format!("built {}: {tail}", plural(s.pages, "page"));
+        }
+        let what = match (&self.only, self.shard) {
+            (Some(h), _) => format!("creator {h}"),
+            (None, Some((i, n))) => format!("shard {i}/{n}: {}", plural(s.creators, "creator")),
+            (None, None) => plural(s.creators, "creator"),
+        };
+        let kept = match s.carried {
+            0 => String::new(),
+            1 => "; 1 other creator of the output left as it was".to_string(),
+            n => format!("; {n} other creators of the output left as they were"),
+        };
+        format!(
+            "built {what} ({} rendered, {} unchanged), {}, {tail}{kept}",
+            s.rebuilt,
+            s.creators - s.rebuilt,
+            plural(s.pages, "page"),
+        )
     }
 }
 

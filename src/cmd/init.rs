@@ -1,6 +1,7 @@
 //! `biopage init`: a working site to start from.
 
 use crate::diag::Failure;
+use crate::i18n::{Lang, SUPPORTED_LANGUAGES};
 use anyhow::{bail, Context as _};
 use clap::Args as ClapArgs;
 use std::path::{Path, PathBuf};
@@ -13,10 +14,53 @@ pub struct Args {
     /// Create an agency instead: agency.toml and two creators.
     #[arg(long)]
     pub agency: bool,
+    /// The language of the page and of the scaffold's text and comments:
+    /// en, vi, zh-Hans or zh-Hant.
+    #[arg(long, value_name = "TAG", default_value = "en", value_parser = parse_language)]
+    pub language: Lang,
 }
 
-pub const PROFILE: &str = include_str!("../../templates/init/profile.toml");
-pub const PRODUCTS: &str = include_str!("../../templates/init/products.toml");
+/// The scaffold of each language: profile.toml and products.toml.
+fn scaffold(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => (
+            include_str!("../../templates/init/en/profile.toml"),
+            include_str!("../../templates/init/en/products.toml"),
+        ),
+        Lang::Vi => (
+            include_str!("../../templates/init/vi/profile.toml"),
+            include_str!("../../templates/init/vi/products.toml"),
+        ),
+        Lang::ZhHans => (
+            include_str!("../../templates/init/zh-Hans/profile.toml"),
+            include_str!("../../templates/init/zh-Hans/products.toml"),
+        ),
+        Lang::ZhHant => (
+            include_str!("../../templates/init/zh-Hant/profile.toml"),
+            include_str!("../../templates/init/zh-Hant/products.toml"),
+        ),
+    }
+}
+
+/// `--language`: one of the supported tags (or a tag that maps to one, as
+/// in profile.toml: zh-CN, zh-TW …).
+fn parse_language(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| {
+        let hint = crate::diag::did_you_mean(s, SUPPORTED_LANGUAGES.iter().copied())
+            .map(|m| format!("did you mean {m}? "))
+            .unwrap_or_default();
+        format!(
+            "\"{s}\" is not a language biopage speaks; {hint}use one of {}",
+            SUPPORTED_LANGUAGES.join(", ")
+        )
+    })
+}
+
+/// What version control should leave out: the output and what biopage
+/// keeps beside it (image cache, incremental record, its key, the lock).
+const GITIGNORE: &str =
+    "# biopage's output and what it keeps beside it\n/public/\n/.public.biopage-*\n";
+
 const AVATAR: &[u8] = include_bytes!("../assets/placeholder-avatar.png");
 const PRODUCT: &[u8] = include_bytes!("../assets/placeholder-product.png");
 
@@ -24,50 +68,53 @@ impl Args {
     pub fn run(&self) -> Result<(), Failure> {
         let shown = self.dir.display();
         if self.agency {
-            init_agency(&self.dir)?;
-            println!("Created a biopage agency in {shown} with creators linh and mei.\n\nNext:\n  edit {shown}/agency.toml and {shown}/creators/*/profile.toml\n  biopage build {shown}        # writes {shown}/public/<handle>/");
+            init_agency(&self.dir, self.language)?;
+            println!("Created a biopage agency in {shown} with creators linh and mei.\n\nNext:\n  edit {shown}/agency.toml and {shown}/creators/*/profile.toml\n  biopage serve {shown} --only linh   # preview a creator at http://127.0.0.1:1111/linh/\n  biopage check {shown}               # every problem, before you publish\n  biopage build {shown}               # writes {shown}/public/<handle>/");
             return Ok(());
         }
-        init(&self.dir)?;
-        println!("Created a biopage site in {shown}.\n\nNext:\n  edit {shown}/profile.toml and {shown}/products.toml\n  biopage build {shown}        # writes {shown}/public/");
+        init(&self.dir, self.language)?;
+        println!("Created a biopage site in {shown}.\n\nNext:\n  edit {shown}/profile.toml and {shown}/products.toml\n  biopage serve {shown}   # preview at http://127.0.0.1:1111/, reloads on every save\n  biopage check {shown}   # every problem, before you publish\n  biopage build {shown}   # writes {shown}/public/");
         Ok(())
     }
 }
 
-pub fn init(dir: &Path) -> anyhow::Result<()> {
+pub fn init(dir: &Path, lang: Lang) -> anyhow::Result<()> {
     if dir.join("profile.toml").exists() {
         bail!(
             "{} already has a profile.toml; biopage init never overwrites a site",
             dir.display()
         );
     }
+    let (profile, products) = scaffold(lang);
     write_new(
         dir,
         &[
-            ("profile.toml", PROFILE.as_bytes()),
-            ("products.toml", PRODUCTS.as_bytes()),
+            ("profile.toml", profile.as_bytes()),
+            ("products.toml", products.as_bytes()),
             ("images/avatar.png", AVATAR),
             ("images/product.png", PRODUCT),
+            (".gitignore", GITIGNORE.as_bytes()),
         ],
     )
 }
 
 /// An agency with two creators, so the layout and the precedence of
 /// agency.toml under profile.toml are visible from the start.
-pub fn init_agency(dir: &Path) -> anyhow::Result<()> {
+pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
     if dir.join("agency.toml").exists() {
         bail!(
             "{} already has an agency.toml; biopage init never overwrites a site",
             dir.display()
         );
     }
+    let agency = include_str!("../../templates/init/agency/agency.toml").replace(
+        "language = \"en\"",
+        &format!("language = \"{}\"", lang.html_lang()),
+    );
     write_new(
         dir,
         &[
-            (
-                "agency.toml",
-                include_bytes!("../../templates/init/agency/agency.toml"),
-            ),
+            ("agency.toml", agency.as_bytes()),
             (
                 "creators/linh/profile.toml",
                 include_bytes!("../../templates/init/agency/linh.toml"),
@@ -78,6 +125,7 @@ pub fn init_agency(dir: &Path) -> anyhow::Result<()> {
                 include_bytes!("../../templates/init/agency/mei.toml"),
             ),
             ("creators/mei/images/avatar.png", AVATAR),
+            (".gitignore", GITIGNORE.as_bytes()),
         ],
     )
 }

@@ -238,7 +238,7 @@ fn unknown_currency_and_language() {
         &[
             "unknown language \"vn\"",
             "profile.toml:2:12",
-            "supported",
+            "did you mean \"vi\"? Supported",
             "unknown currency \"VNDD\"",
             "products.toml:5:12",
             "did you mean \"VND\"?",

@@ -8,6 +8,7 @@ mod check;
 mod crash;
 mod errors;
 mod example;
+mod first_hour;
 mod hostile;
 mod icons;
 mod images;
