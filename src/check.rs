@@ -1,9 +1,9 @@
 //! `biopage check`: everything a build would reject, plus warnings, without
 //! writing anything. A gate for CI and for agencies' review of many creators.
 
-use crate::build::{self, Renderers};
 use crate::diag::{Diagnostic, Diagnostics, Failure, Loc};
 use crate::model::Site;
+use crate::pipeline::{self, Renderers};
 use crate::resolve::{self, Resolved};
 use crate::{online, tracking};
 use rayon::prelude::*;
@@ -49,7 +49,7 @@ fn check_site(
     opts: &Options,
     renderers: &Renderers,
 ) -> (Diagnostics, usize) {
-    match build::prepare(dir, agency, &opts.resolve) {
+    match pipeline::prepare(dir, agency, &opts.resolve) {
         Ok((site, resolved)) => {
             check_prepared(dir, site, resolved, agency.is_none(), opts, renderers)
         }
@@ -96,7 +96,7 @@ fn check_prepared(
     } else {
         Vec::new()
     };
-    match build::render_with(&site, resolved, &renderer, standalone, 1) {
+    match pipeline::render_with(&site, resolved, &renderer, standalone, 1) {
         Err(d) => findings.extend(d),
         Ok(rendered) => {
             for (rel, bytes) in rendered

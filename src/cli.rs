@@ -51,3 +51,19 @@ impl Cli {
         }
     }
 }
+
+/// Parses `--date`: `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.
+pub fn parse_date(s: &str) -> Result<i64, String> {
+    let dt: toml::value::Datetime = s.trim().replace(' ', "T").parse().map_err(|_| {
+        format!("\"{s}\" is not a date; write it as 2026-12-31 or 2026-12-01T09:00:00+07:00")
+    })?;
+    crate::load::instant_of(&dt, false).ok_or_else(|| format!("\"{s}\" has no date part"))
+}
+
+/// The current time, for builds without `--date`.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -5,7 +5,6 @@
 
 pub mod agency;
 pub mod analytics;
-pub mod build;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -24,6 +23,7 @@ pub mod markdown;
 pub mod model;
 pub mod networks;
 pub mod online;
+pub mod pipeline;
 pub mod qr;
 pub mod render;
 pub mod resolve;
@@ -32,4 +32,3 @@ pub mod style;
 pub mod text;
 pub mod themes;
 pub mod tracking;
-pub mod watch;

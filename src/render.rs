@@ -447,7 +447,7 @@ mod tests {
             t
         });
         let (_, resolved) =
-            crate::build::prepare(dir.path(), None, &crate::resolve::Options::default())
+            crate::pipeline::prepare(dir.path(), None, &crate::resolve::Options::default())
                 .unwrap_or_else(|d| panic!("{d:?}"));
         let theme = crate::themes::find(None, dir.path(), "default").unwrap();
         let root = crate::input::Root::open(dir.path()).unwrap();

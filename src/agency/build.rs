@@ -12,11 +12,11 @@
 //! any instant leaves the old output or the new one (see `emit`).
 
 use super::{Agency, Creator};
-use crate::build::{go_page_count, images_for, prepare_checks, write_site, Options, Summary};
 use crate::diag::{Diagnostics, Failure};
 use crate::emit::{self, Staging};
 use crate::files;
 use crate::incremental::{self, Cache, Entry, Fragment};
+use crate::pipeline::{go_page_count, images_for, prepare_checks, write_site, Options, Summary};
 use crate::render::Renderer;
 use crate::resolve::Resolved;
 use rayon::prelude::*;
@@ -116,14 +116,14 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let out_real = opts.out.canonicalize().ok();
     let present = |h: &str| ours && opts.out.join(h).is_dir();
     let staging = Staging::new(&output)?;
-    let renderers = crate::build::Renderers::default();
+    let renderers = crate::pipeline::Renderers::default();
     let images = images_for(opts);
     let selected_count = agency
         .creators
         .iter()
         .filter(|c| selection.includes(&c.handle))
         .count();
-    let progress = crate::build::Reporter::new(opts.progress, selected_count);
+    let progress = crate::pipeline::Reporter::new(opts.progress, selected_count);
     let now = opts.resolve.now;
 
     let work = |c: &Creator| -> Result<Outcome, Failure> {
@@ -205,7 +205,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
             });
         }
         let warnings = resolved.warnings.clone();
-        let rendered = crate::build::render(&site, resolved, &renderer, false, &images)?;
+        let rendered = crate::pipeline::render(&site, resolved, &renderer, false, &images)?;
         write_site(&staging, &format!("{handle}/"), &rendered)?;
         let files = rendered.files.len() + rendered.copies.len() + rendered.made.len();
         Ok(Outcome::Rebuilt {
@@ -367,7 +367,7 @@ fn fresh_entry(
     c: &Creator,
     opts: &Options,
     path: &str,
-    renderers: &crate::build::Renderers,
+    renderers: &crate::pipeline::Renderers,
 ) -> Result<Entry, Failure> {
     let (site, resolved) = agency.prepare(c, &opts.resolve)?;
     let renderer = renderers.get(&c.dir, &site, &resolved)?;

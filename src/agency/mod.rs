@@ -254,7 +254,7 @@ impl Agency {
         creator: &Creator,
         opts: &resolve::Options,
     ) -> Result<(Site, Resolved), Diagnostics> {
-        let (site, resolved) = crate::build::prepare(&creator.dir, Some(&self.settings), opts)?;
+        let (site, resolved) = crate::pipeline::prepare(&creator.dir, Some(&self.settings), opts)?;
         if site.handle.value != creator.handle {
             return Err(one(Diagnostic::error(format!(
                 "the handle \"{}\" does not match its folder creators/{}/",

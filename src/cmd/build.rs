@@ -1,8 +1,8 @@
 //! `biopage build`: a site into `public/` (or `-o OUT`); an agency into
 //! `public/<handle>/` per creator.
 
-use crate::build::Progress;
 use crate::diag::Failure;
+use crate::pipeline::Progress;
 use crate::text::plural;
 use clap::Args as ClapArgs;
 use std::io::IsTerminal;
@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// "Today" for schedules: YYYY-MM-DD or an RFC 3339 date-time. Default: now.
-    #[arg(long, value_name = "DATE", value_parser = crate::build::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
     pub date: Option<i64>,
     /// Agency: build only this creator.
     #[arg(long, value_name = "HANDLE")]
@@ -52,10 +52,10 @@ impl Args {
         } else {
             Progress::Lines
         };
-        let opts = crate::build::Options {
+        let opts = crate::pipeline::Options {
             out: out.clone(),
             resolve: crate::resolve::Options {
-                now: self.date.unwrap_or_else(crate::build::now),
+                now: self.date.unwrap_or_else(crate::cli::now),
                 base_url: self.base_url.clone(),
             },
             only: self.only.clone(),
@@ -65,7 +65,7 @@ impl Args {
             progress,
             image_cache: None,
         };
-        let summary = crate::build::build(&self.dir, &opts)?;
+        let summary = crate::pipeline::build(&self.dir, &opts)?;
         if !self.quiet {
             for n in &summary.notes {
                 eprintln!("note: {}", crate::diag::terminal_safe(n));
@@ -113,7 +113,7 @@ impl Args {
     /// The one line that says what was built: pages for a site; creators
     /// for an agency, with what this build rendered and kept, and which
     /// part (`--only`, a shard) it was.
-    fn summary_line(&self, s: &crate::build::Summary, out: &std::path::Path) -> String {
+    fn summary_line(&self, s: &crate::pipeline::Summary, out: &std::path::Path) -> String {
         let warnings = s.warnings.iter().filter(|w| !w.is_error()).count();
         let tail = format!(
             "{}, {} ({} encoded) into {} in {} ms{}",

@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(long)]
     pub online: bool,
     /// "Today" for schedules, as for build.
-    #[arg(long, value_name = "DATE", value_parser = crate::build::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
     pub date: Option<i64>,
     /// The address the site is published at, as for build.
     #[arg(long, value_name = "URL")]
@@ -39,7 +39,7 @@ impl Args {
     pub fn run(&self) -> Result<(), Failure> {
         let opts = crate::check::Options {
             resolve: crate::resolve::Options {
-                now: self.date.unwrap_or_else(crate::build::now),
+                now: self.date.unwrap_or_else(crate::cli::now),
                 base_url: self.base_url.clone(),
             },
             online: self.online.then(crate::online::Settings::default),

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
     /// "Today" for schedules: YYYY-MM-DD or an RFC 3339 date-time. Default: now.
-    #[arg(long, value_name = "DATE", value_parser = crate::build::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
     pub date: Option<i64>,
     /// The address the site is published at; overrides base_url.
     #[arg(long, value_name = "URL")]
@@ -62,7 +62,7 @@ impl Args {
     /// to stderr.
     pub fn render(&self) -> Result<Vec<String>, Failure> {
         let opts = crate::resolve::Options {
-            now: self.date.unwrap_or_else(crate::build::now),
+            now: self.date.unwrap_or_else(crate::cli::now),
             base_url: self.base_url.clone(),
         };
         if crate::agency::is_agency(&self.dir) {

@@ -1,4 +1,5 @@
-//! A whole build: one site, or an agency's many creators.
+//! The pipeline of one site: load → resolve → render (and make images) →
+//! emit, and the pieces an agency's build (`agency::build`) shares with it.
 //!
 //! Both are a list of sites sent through the same stages (load → resolve →
 //! render → emit). An agency build renders creators in parallel with rayon,
@@ -516,20 +517,4 @@ impl Reporter {
             b.finish_and_clear();
         }
     }
-}
-
-/// Parses `--date`: `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.
-pub fn parse_date(s: &str) -> Result<i64, String> {
-    let dt: toml::value::Datetime = s.trim().replace(' ', "T").parse().map_err(|_| {
-        format!("\"{s}\" is not a date; write it as 2026-12-31 or 2026-12-01T09:00:00+07:00")
-    })?;
-    load::instant_of(&dt, false).ok_or_else(|| format!("\"{s}\" has no date part"))
-}
-
-/// The current time, for builds without `--date`.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
