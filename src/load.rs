@@ -1235,7 +1235,7 @@ pub const MAX_IMAGE_SIDE: u32 = 20_000;
 
 /// The longest name (characters): it heads the page and is drawn on the
 /// sharing card.
-const MAX_NAME: usize = 100;
+const MAX_NAME: usize = 200;
 
 /// The longest string value accepted (bytes): a bio is a few hundred.
 const MAX_STRING: usize = 100 * 1024;
