@@ -12,6 +12,7 @@ pub mod diag;
 pub mod emit;
 pub mod fault;
 pub mod files;
+pub mod hash;
 pub mod i18n;
 pub mod icons;
 pub mod images;

@@ -1179,9 +1179,9 @@ impl<'a> Doc<'a> {
             Ok(((w, h), o, alpha))
                 if w > 0
                     && h > 0
-                    && w <= MAX_IMAGE_SIDE
-                    && h <= MAX_IMAGE_SIDE
-                    && u64::from(w) * u64::from(h) <= MAX_IMAGE_PIXELS =>
+                    && w <= crate::images::MAX_IMAGE_SIDE
+                    && h <= crate::images::MAX_IMAGE_SIDE
+                    && u64::from(w) * u64::from(h) <= crate::images::MAX_IMAGE_PIXELS =>
             {
                 // Orientations 5 to 8 turn the picture a quarter.
                 let (w, h) = if o.to_exif() >= 5 { (h, w) } else { (w, h) };
@@ -1194,8 +1194,9 @@ impl<'a> Doc<'a> {
                         (u64::from(w) * u64::from(h)) as f64 / 1e6
                     ),
                     &format!(
-                        "use an image of at most {} megapixels and {MAX_IMAGE_SIDE} pixels on each side; 2000×2000 is plenty for a page",
-                        MAX_IMAGE_PIXELS / 1_000_000
+                        "use an image of at most {} megapixels and {} pixels on each side; 2000×2000 is plenty for a page",
+                        crate::images::MAX_IMAGE_PIXELS / 1_000_000,
+                        crate::images::MAX_IMAGE_SIDE
                     ),
                     self.diags,
                 );
@@ -1210,7 +1211,7 @@ impl<'a> Doc<'a> {
                 return None;
             }
         };
-        let digest = full_hash(&bytes);
+        let digest = crate::hash::full_hash(&bytes);
         Some(ImageInput {
             rel: rel.to_string(),
             abs: real,
@@ -1226,12 +1227,6 @@ impl<'a> Doc<'a> {
         })
     }
 }
-
-/// Pixel limits of a source image. The widest side any theme shows is a few
-/// hundred pixels; 40 megapixels (a large phone photo is 12 to 50) keeps one
-/// decoded image under 160 MB, so parallel builds cannot run out of memory.
-pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
-pub const MAX_IMAGE_SIDE: u32 = 20_000;
 
 /// The longest name (characters): it heads the page and is drawn on the
 /// sharing card.
@@ -1270,21 +1265,6 @@ fn suggest_file(missing: &Path) -> Option<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     did_you_mean(&want, names.iter().map(String::as_str)).map(str::to_string)
-}
-
-/// A short, stable content hash for fingerprinted file names.
-/// The whole SHA-256 of a file, hex: what the image cache is keyed by, where
-/// a collision would show one creator's picture on another's page.
-pub fn full_hash(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn short_hash(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The Unix time of a TOML date or date-time. A bare date is midnight UTC,

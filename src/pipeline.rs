@@ -12,8 +12,9 @@ use crate::diag::{Diagnostic, Diagnostics, Failure};
 use crate::emit::{self, Staging};
 use crate::images::Images;
 use crate::model::{Settings, Site};
-use crate::render::{root_path, Renderer};
+use crate::render::Renderer;
 use crate::resolve::{self, Resolved};
+use crate::text::root_path;
 use crate::{files, load, themes};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -385,13 +386,13 @@ fn output_id(r: &Rendered) -> String {
     for (rel, bytes) in &r.files {
         h.update(rel.as_bytes());
         h.update([0]);
-        h.update(crate::load::full_hash(bytes));
+        h.update(crate::hash::full_hash(bytes));
     }
     for (src, rel) in r.copies.iter().chain(&r.made) {
         h.update(rel.as_bytes());
         h.update([0]);
         match crate::input::read_regular(src, crate::input::IMAGE_LIMIT) {
-            Ok(bytes) => h.update(crate::load::full_hash(&bytes)),
+            Ok(bytes) => h.update(crate::hash::full_hash(&bytes)),
             Err(_) => h.update(src.to_string_lossy().as_bytes()),
         }
     }

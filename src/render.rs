@@ -133,7 +133,7 @@ impl Renderer {
             &self.csp_meta(&self.page_style_hash(page), Some(page)),
         );
         ctx.insert("generator", GENERATOR);
-        ctx.insert("root", &root_path(&page.base_url));
+        ctx.insert("root", &crate::text::root_path(&page.base_url));
         ctx
     }
 
@@ -191,7 +191,7 @@ impl Renderer {
             &self.csp_meta(&self.page_style_hash(page), None),
         );
         ctx.insert("generator", GENERATOR);
-        ctx.insert("root", &root_path(&page.base_url));
+        ctx.insert("root", &crate::text::root_path(&page.base_url));
         ctx
     }
 
@@ -371,14 +371,6 @@ fn fill(pieces: &[Piece], title: &str, target: &str) -> String {
         }
     }
     out
-}
-
-/// The path part of the base URL ("/" or "/linh/"), so pages link to their
-/// assets wherever the site is mounted.
-pub fn root_path(base_url: &str) -> String {
-    url::Url::parse(base_url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_else(|_| "/".into())
 }
 
 fn one(d: Diagnostic) -> Diagnostics {

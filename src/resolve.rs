@@ -459,7 +459,7 @@ fn base_url(site: &Site, agency: Option<&Settings>, opts: &Options, ctx: &mut Ct
         }
     };
     if agency.is_some() && opts.base_url.is_none() && s.base_url.is_some() {
-        let own_path = crate::render::root_path(&normal);
+        let own_path = crate::text::root_path(&normal);
         let problem = match template.as_deref().map(|t| normalize_base(&t.replace("{handle}", handle))) {
             Some(Ok(expected)) if expected != normal => Some(format!(
                 "the agency publishes this creator at {expected}; base_url \"{}\" puts it elsewhere",
@@ -858,7 +858,7 @@ pub fn resolve(
         .map(|so| (so, ctx.classify(&so.url, "social url")))
         .collect();
 
-    let root = crate::render::root_path(&base_url);
+    let root = crate::text::root_path(&base_url);
     let avatar = site
         .avatar
         .as_ref()

@@ -100,6 +100,14 @@ pub fn plural(n: usize, what: &str) -> String {
     }
 }
 
+/// The path part of the base URL ("/" or "/linh/"), so pages link to their
+/// assets wherever the site is mounted.
+pub fn root_path(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| "/".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -430,7 +430,7 @@ fn creator_key(rendered_by: &Renderer, site: &crate::model::Site, resolved: &Res
                 h.update(rel.as_bytes());
                 h.update([0]);
                 match root.read(&src, crate::input::STATIC_LIMIT) {
-                    Ok(bytes) => h.update(crate::load::full_hash(&bytes)),
+                    Ok(bytes) => h.update(crate::hash::full_hash(&bytes)),
                     Err(e) => h.update(e.to_string()),
                 }
                 h.update([0]);

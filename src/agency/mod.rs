@@ -292,7 +292,7 @@ pub fn template(cli: Option<&str>, agency: Option<&str>) -> Option<String> {
 pub fn creator_path(template: Option<&str>, handle: &str) -> String {
     let prefix = template
         .and_then(crate::files::agency_root)
-        .map(|root| crate::render::root_path(&root))
+        .map(|root| crate::text::root_path(&root))
         .unwrap_or_else(|| "/".into());
     format!("{prefix}{handle}/")
 }
