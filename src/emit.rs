@@ -39,7 +39,7 @@ impl Output {
 /// biopage's own, unless `force`.
 pub fn claim(site: &Path, out: &Path, inputs: &[PathBuf], force: bool) -> Result<Output> {
     let shown = out.display();
-    match std::fs::symlink_metadata(out) {
+    match fs_err::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => bail!(
             "refusing to build into {shown}: it is a symbolic link; give the directory it points to with -o"
         ),
@@ -51,8 +51,7 @@ pub fn claim(site: &Path, out: &Path, inputs: &[PathBuf], force: bool) -> Result
         Err(e) => return Err(e).with_context(|| format!("cannot inspect {shown}")),
     }
     let parent = parent_of(out);
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
+    fs_err::create_dir_all(&parent)?;
     let out_abs = parent
         .canonicalize()
         .with_context(|| format!("cannot resolve {}", parent.display()))?
@@ -114,7 +113,7 @@ fn parent_of(out: &Path) -> PathBuf {
 }
 
 fn is_empty_dir_or_missing(out: &Path) -> bool {
-    match std::fs::read_dir(out) {
+    match fs_err::read_dir(out) {
         Ok(mut entries) => entries.next().is_none(),
         Err(e) => e.kind() == std::io::ErrorKind::NotFound,
     }
@@ -152,7 +151,7 @@ fn clean_leftovers(out: &Path) -> Result<()> {
     let aside = format!(".{name}.biopage-aside");
     // before markers: `.NAME.biopage-XXXXXX` and `.NAME.biopage-XXXXXX.old`
     let legacy = format!(".{name}.biopage-");
-    let Ok(entries) = std::fs::read_dir(&parent) else {
+    let Ok(entries) = fs_err::read_dir(&parent) else {
         return Ok(());
     };
     for e in entries.flatten() {
@@ -165,7 +164,7 @@ fn clean_leftovers(out: &Path) -> Result<()> {
         if file == aside {
             if !out.exists() {
                 crate::fault::step();
-                std::fs::rename(&path, out).with_context(|| {
+                fs_err::rename(&path, out).with_context(|| {
                     format!("cannot restore the previous output from {}", path.display())
                 })?;
             } else {
@@ -233,8 +232,7 @@ impl Staging {
 
     fn parent_dirs(dest: &Path) -> Result<()> {
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            fs_err::create_dir_all(parent)?;
         }
         Ok(())
     }
@@ -243,7 +241,7 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let dest = self.dest(rel)?;
         Self::parent_dirs(&dest)?;
-        std::fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))?;
+        fs_err::write(&dest, bytes)?;
         self.count();
         Ok(())
     }
@@ -251,7 +249,7 @@ impl Staging {
     pub fn copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
         Self::parent_dirs(&dest)?;
-        std::fs::copy(src, &dest)
+        fs_err::copy(src, &dest)
             .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
         self.count();
         Ok(())
@@ -263,8 +261,8 @@ impl Staging {
     pub fn link_or_copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
         Self::parent_dirs(&dest)?;
-        if std::fs::hard_link(src, &dest).is_err() {
-            std::fs::copy(src, &dest)
+        if fs_err::hard_link(src, &dest).is_err() {
+            fs_err::copy(src, &dest)
                 .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
         }
         self.count();
@@ -285,11 +283,10 @@ impl Staging {
             let dest = to.join(sub);
             let ft = entry.file_type();
             if ft.is_dir() {
-                std::fs::create_dir_all(&dest)
-                    .with_context(|| format!("cannot create {}", dest.display()))?;
+                fs_err::create_dir_all(&dest)?;
             } else if ft.is_file() {
-                if std::fs::hard_link(entry.path(), &dest).is_err() {
-                    std::fs::copy(entry.path(), &dest).with_context(|| {
+                if fs_err::hard_link(entry.path(), &dest).is_err() {
+                    fs_err::copy(entry.path(), &dest).with_context(|| {
                         format!(
                             "cannot copy {} to {}",
                             entry.path().display(),
@@ -312,7 +309,7 @@ impl Staging {
     /// old one is then removed. Elsewhere the old output is renamed aside
     /// first, and the next build puts it back if a kill came in between.
     pub fn commit(self, id: &str) -> Result<()> {
-        std::fs::write(
+        fs_err::write(
             self.dir.path().join(MARKER),
             format!(
                 "biopage output {id}\nThis directory is written by biopage: every build replaces it whole. Keep nothing else here.\n"
@@ -322,9 +319,9 @@ impl Staging {
         let staged = self.dir.keep();
         let target = &self.target;
         crate::fault::step();
-        if std::fs::symlink_metadata(target).is_err() {
-            if let Err(e) = std::fs::rename(&staged, target) {
-                let _ = std::fs::remove_dir_all(&staged);
+        if fs_err::symlink_metadata(target).is_err() {
+            if let Err(e) = fs_err::rename(&staged, target) {
+                let _ = fs_err::remove_dir_all(&staged);
                 return Err(e).with_context(|| {
                     format!("cannot move the new site into {}", target.display())
                 });
@@ -353,12 +350,12 @@ impl Staging {
 fn swap_aside(staged: &Path, target: &Path) -> Result<()> {
     let aside = target.with_file_name(format!(".{}.biopage-aside", output_name(target)));
     crate::fault::step();
-    std::fs::rename(target, &aside)
+    fs_err::rename(target, &aside)
         .with_context(|| format!("cannot move the old {} aside", target.display()))?;
     crate::fault::step();
-    if let Err(e) = std::fs::rename(staged, target) {
-        let _ = std::fs::rename(&aside, target);
-        let _ = std::fs::remove_dir_all(staged);
+    if let Err(e) = fs_err::rename(staged, target) {
+        let _ = fs_err::rename(&aside, target);
+        let _ = fs_err::remove_dir_all(staged);
         return Err(e)
             .with_context(|| format!("cannot move the new site into {}", target.display()));
     }
@@ -431,7 +428,7 @@ pub fn static_files(
 ) -> Result<Vec<(PathBuf, String)>, crate::input::InputError> {
     let files = root.files(static_dir)?;
     for (path, _) in &files {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let size = fs_err::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size > crate::input::STATIC_LIMIT {
             return Err(crate::input::InputError {
                 path: path.clone(),

@@ -316,9 +316,10 @@ pub fn write(out: &Path, cache: &mut Cache) -> anyhow::Result<()> {
     let json = serde_json::to_vec(cache).unwrap_or_default();
     // to a temporary name, then renamed: a kill never leaves half a record
     let tmp = crate::emit::beside(out, "biopage-cache.json.tmp");
-    std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs_err::write(&tmp, json)?;
     crate::fault::step();
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
+    fs_err::rename(&tmp, &path)?;
+    Ok(())
 }
 
 /// The build's context: the running binary (a rebuilt biopage may render
@@ -332,7 +333,7 @@ pub fn context(agency_dir: &Path, base_url: Option<&str>) -> String {
         h.update(mtime_ns(&meta).to_le_bytes());
     }
     h.update([0]);
-    h.update(std::fs::read(agency_dir.join("agency.toml")).unwrap_or_default());
+    h.update(fs_err::read(agency_dir.join("agency.toml")).unwrap_or_default());
     h.update([0]);
     h.update(base_url.unwrap_or("").as_bytes());
     format!("{:x}", h.finalize())
@@ -364,8 +365,8 @@ pub fn digest_dir(
             path: path.clone(),
             refusal: crate::input::Refusal::Io(e),
         };
-        let link = std::fs::symlink_metadata(&path).map_err(io)?.is_symlink();
-        let meta = std::fs::metadata(&path).map_err(io)?;
+        let link = fs_err::symlink_metadata(&path).map_err(io)?.is_symlink();
+        let meta = fs_err::metadata(&path).map_err(io)?;
         let (len, mtime) = (meta.len(), mtime_ns(&meta));
         // a link is re-read every time: its target may change without its
         // own size or time moving
@@ -380,7 +381,7 @@ pub fn digest_dir(
                 if link {
                     h.update(b"link:");
                     h.update(
-                        std::fs::read_link(&path)
+                        fs_err::read_link(&path)
                             .map(|t| t.to_string_lossy().into_owned())
                             .unwrap_or_default(),
                     );

@@ -1259,7 +1259,7 @@ fn unreachable_table<'t, 'i>() -> &'t DeTable<'i> {
 fn suggest_file(missing: &Path) -> Option<String> {
     let dir = missing.parent()?;
     let want = missing.file_name()?.to_string_lossy().into_owned();
-    let names: Vec<String> = std::fs::read_dir(dir)
+    let names: Vec<String> = fs_err::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -115,7 +115,7 @@ pub fn list(dir: &Path) -> Result<(Vec<Creator>, Broken), Failure> {
         }
         Err(e) => return Err(Failure::Input(one(crate::load::refused(&e)))),
     };
-    let entries = std::fs::read_dir(&cdir).map_err(|e| {
+    let entries = fs_err::read_dir(&cdir).map_err(|e| {
         Failure::Environment(anyhow::anyhow!("cannot read {}: {e}", cdir.display()))
     })?;
     let mut names: Vec<(String, PathBuf)> = entries
@@ -166,9 +166,9 @@ pub fn list(dir: &Path) -> Result<(Vec<Creator>, Broken), Failure> {
         }
         seen.push(name.clone());
         if !path.join("profile.toml").is_file()
-            && std::fs::symlink_metadata(path.join("profile.toml")).is_err()
+            && fs_err::symlink_metadata(path.join("profile.toml")).is_err()
         {
-            let near: Option<String> = std::fs::read_dir(&path).ok().and_then(|rd| {
+            let near: Option<String> = fs_err::read_dir(&path).ok().and_then(|rd| {
                 rd.flatten()
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .find(|n| {

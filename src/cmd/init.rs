@@ -136,7 +136,7 @@ pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
 fn write_new(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
     for (rel, _) in files {
         let p = dir.join(rel);
-        if std::fs::symlink_metadata(&p).is_ok() {
+        if fs_err::symlink_metadata(&p).is_ok() {
             bail!(
                 "{} already exists; biopage init never overwrites files",
                 p.display()
@@ -150,7 +150,7 @@ fn write_new(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
             .flat_map(|p| p.components())
         {
             at.push(part);
-            if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            if fs_err::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
                 bail!(
                     "{} is a symbolic link; biopage init writes only into real folders",
                     at.display()
@@ -161,8 +161,7 @@ fn write_new(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
     for (rel, bytes) in files {
         let p = dir.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            fs_err::create_dir_all(parent)?;
         }
         // create_new: fails on anything already there, a dangling link too
         let mut f = std::fs::OpenOptions::new()

@@ -132,7 +132,7 @@ impl Images {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if !used.contains_key(&name) && !keep(&e) {
-                let _ = std::fs::remove_file(e.path());
+                let _ = fs_err::remove_file(e.path());
             }
         }
     }
@@ -188,7 +188,7 @@ impl Images {
     /// Writes a made file into the cache: to a temporary name, then renamed,
     /// so a build stopped half-way never leaves half a file under a key.
     fn store(&self, key: &str, bytes: &[u8]) -> Result<(), String> {
-        std::fs::create_dir_all(&self.dir)
+        fs_err::create_dir_all(&self.dir)
             .map_err(|e| format!("cannot create the image cache {}: {e}", self.dir.display()))?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".tmp-");

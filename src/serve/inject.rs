@@ -64,24 +64,12 @@ pub const PLACEHOLDER: &str = "<!doctype html><html lang=en><meta charset=utf-8>
 /// Injects the script (tagged with the build id) into every HTML file of
 /// a build directory.
 pub fn dir(root: &Path, build: u64) -> Result<()> {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in
-            std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))?
-        {
-            let entry = entry.with_context(|| format!("cannot read {}", d.display()))?;
-            let p = entry.path();
-            let ty = entry
-                .file_type()
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            if ty.is_dir() {
-                stack.push(p);
-            } else if ty.is_file() && p.extension().is_some_and(|e| e == "html") {
-                let html = std::fs::read_to_string(&p)
-                    .with_context(|| format!("cannot read {}", p.display()))?;
-                std::fs::write(&p, page(&html, build))
-                    .with_context(|| format!("cannot write {}", p.display()))?;
-            }
+    for entry in walkdir::WalkDir::new(root).follow_links(false) {
+        let entry = entry.with_context(|| format!("cannot read {}", root.display()))?;
+        let p = entry.path();
+        if entry.file_type().is_file() && p.extension().is_some_and(|e| e == "html") {
+            let html = fs_err::read_to_string(p)?;
+            fs_err::write(p, page(&html, build))?;
         }
     }
     Ok(())

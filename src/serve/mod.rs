@@ -408,12 +408,11 @@ impl Rebuilder {
             .unwrap_or(0);
         let first_id = (millis % 1_000_000_000_000) * 1_000;
         let placeholder = tmp.join("build-0");
-        std::fs::create_dir(&placeholder)
-            .with_context(|| format!("cannot create {}", placeholder.display()))?;
+        fs_err::create_dir(&placeholder)?;
         let page = inject::page(inject::PLACEHOLDER, first_id);
         for name in ["index.html", "404.html"] {
             let p = placeholder.join(name);
-            std::fs::write(&p, &page).with_context(|| format!("cannot write {}", p.display()))?;
+            fs_err::write(&p, &page)?;
         }
         let (status, rx) = tokio_watch::channel(Status {
             build: first_id,
@@ -475,13 +474,13 @@ impl Rebuilder {
                 self.kept.push_back(out);
                 while self.kept.len() > 2 {
                     if let Some(old) = self.kept.pop_front() {
-                        if let Err(e) = std::fs::remove_dir_all(&old) {
+                        if let Err(e) = fs_err::remove_dir_all(&old) {
                             eprintln!("warning: cannot remove {}: {e}", old.display());
                         }
                         // an agency build's record, key and lock, beside its output
-                        let _ = std::fs::remove_file(crate::incremental::cache_path(&old));
-                        let _ = std::fs::remove_file(crate::incremental::key_path(&old));
-                        let _ = std::fs::remove_file(crate::emit::beside(&old, "biopage-lock"));
+                        let _ = fs_err::remove_file(crate::incremental::cache_path(&old));
+                        let _ = fs_err::remove_file(crate::incremental::key_path(&old));
+                        let _ = fs_err::remove_file(crate::emit::beside(&old, "biopage-lock"));
                     }
                 }
                 true
@@ -492,7 +491,7 @@ impl Rebuilder {
                 eprintln!("{why}the build failed; still serving the last good page\n");
                 // Whatever a failed injection left behind is not served.
                 if out.exists() {
-                    let _ = std::fs::remove_dir_all(&out);
+                    let _ = fs_err::remove_dir_all(&out);
                 }
                 self.status.send_modify(|s| s.error = Some(Arc::from(text)));
                 false
@@ -637,7 +636,7 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
     // No file: a rule of the build's `_redirects` may answer, as the host's
     // would (short links of `go_pages = false` live only there).
     if res.status() == StatusCode::NOT_FOUND {
-        if let Some(to) = std::fs::read_to_string(root.join("_redirects"))
+        if let Some(to) = fs_err::read_to_string(root.join("_redirects"))
             .ok()
             .and_then(|rules| redirects::lookup(&rules, &path))
         {

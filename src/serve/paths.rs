@@ -94,7 +94,7 @@ pub fn contained(root: &Path, segments: &[String]) -> bool {
     let index = path.join("index.html");
     [path, index]
         .iter()
-        .all(|p| match std::fs::symlink_metadata(p) {
+        .all(|p| match fs_err::symlink_metadata(p) {
             Ok(_) => p.canonicalize().is_ok_and(|real| real.starts_with(root)),
             Err(_) => true,
         })

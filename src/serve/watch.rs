@@ -315,7 +315,7 @@ pub enum Fingerprint {
 impl Fingerprint {
     pub fn of(path: &Path) -> Fingerprint {
         use std::hash::{Hash, Hasher};
-        match std::fs::metadata(path) {
+        match fs_err::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Fingerprint::Absent,
             Err(_) => Fingerprint::Unreadable,
             Ok(m) if m.is_dir() => Fingerprint::Dir,
