@@ -169,9 +169,10 @@ fn destinations(site: &Site, resolved: &Resolved) -> Vec<(String, String, Option
     {
         push(&l.id, &l.dest, loc_of(&l.dest));
     }
-    for p in &page.products {
+    for product in &page.products {
+        let p = &product.item;
         push(&p.id, &p.dest, loc_of(&p.dest));
-        if let Some(r) = &p.review_dest {
+        if let Some(r) = &product.review_dest {
             push(&format!("{}-review", p.id), r, loc_of(r));
         }
     }

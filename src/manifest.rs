@@ -144,15 +144,16 @@ fn page_rows(site: &Site, page: &Page, bio_dests: &[String], out: &mut Vec<Row>)
             ..row(&l.id, Kind::Link, &l.title, &l.dest, &l.href)
         });
     }
-    for p in &page.products {
+    for product in &page.products {
+        let p = &product.item;
         out.push(Row {
             short: p.go.clone(),
             network: p.network.clone().unwrap_or_default(),
             sponsored: p.sponsored,
             ..row(&p.id, Kind::Product, &p.title, &p.dest, &p.href)
         });
-        if let Some(review) = &p.review {
-            let dest = p.review_dest.as_deref().unwrap_or_default();
+        if let Some(review) = &product.review {
+            let dest = product.review_dest.as_deref().unwrap_or_default();
             out.push(row(
                 &format!("{}-review", p.id),
                 Kind::Review,
@@ -161,7 +162,7 @@ fn page_rows(site: &Site, page: &Page, bio_dests: &[String], out: &mut Vec<Row>)
                 review,
             ));
         }
-        if let Some(html) = &p.description_html {
+        if let Some(html) = &product.description_html {
             let dests = description_dests(site, &p.id, &p.title, &p.dest);
             for (link, dest) in with_dests(html_links(html), &dests) {
                 out.push(row(&p.id, Kind::Description, &link.text, &dest, &link.href));
