@@ -1,0 +1,95 @@
+//! The keys each table accepts: anything else is an error with a "did you mean".
+
+/// Keys of the site-wide settings shared by profile.toml and agency.toml.
+pub const SETTINGS_KEYS: &[&str] = &[
+    "base_url",
+    "language",
+    "theme",
+    "tracking",
+    "disclosure",
+    "networks",
+    "analytics",
+    "go_pages",
+    "style",
+    "strings",
+];
+pub(super) const PROFILE_KEYS: &[&str] = &[
+    "base_url",
+    "language",
+    "theme",
+    "tracking",
+    "disclosure",
+    "networks",
+    "analytics",
+    "go_pages",
+    "style",
+    "strings",
+    "name",
+    "handle",
+    "bio",
+    "avatar",
+    "socials",
+    "links",
+    "sensitive",
+];
+pub(super) const TRACKING_KEYS: &[&str] = &[
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "channels",
+    "default_channel",
+];
+pub(super) const DISCLOSURE_KEYS: &[&str] = &["text"];
+pub(super) const STYLE_KEYS: &[&str] = &["accent", "accent_dark", "buttons", "background"];
+pub(super) const ANALYTICS_KEYS: &[&str] = &["provider", "id", "domain", "script", "endpoint"];
+pub(super) const NETWORK_KEYS: &[&str] = &[
+    "tag",
+    "affiliate_id",
+    "id",
+    "template",
+    "params",
+    "domains",
+    "utm",
+    "tld",
+];
+pub(super) const SOCIAL_KEYS: &[&str] = &["platform", "url", "label"];
+pub(super) const LINK_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "url",
+    "group",
+    "featured",
+    "sponsored",
+    "network",
+    "utm",
+    "starts",
+    "ends",
+    "enabled",
+    "sensitive",
+];
+pub(super) const PRODUCT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "url",
+    "group",
+    "featured",
+    "sponsored",
+    "network",
+    "utm",
+    "starts",
+    "ends",
+    "enabled",
+    "sensitive",
+    "image",
+    "image_alt",
+    "price",
+    "compare_at_price",
+    "currency",
+    "coupon",
+    "review",
+    "description",
+    "tags",
+];
