@@ -52,6 +52,30 @@ impl Cli {
     }
 }
 
+/// `--date` and `--base-url`: what every command that resolves a site
+/// takes, so a page can be looked at as it will be on a given day and at a
+/// given address.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ResolveArgs {
+    /// "Today" for schedules: YYYY-MM-DD (midnight UTC) or an RFC 3339
+    /// date-time. Default: now.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<i64>,
+    /// The address the site is published at; overrides base_url (CI
+    /// previews). For an agency: its root, or a template with {handle}.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+impl ResolveArgs {
+    pub fn options(&self) -> crate::resolve::Options {
+        crate::resolve::Options {
+            now: self.date.unwrap_or_else(now),
+            base_url: self.base_url.clone(),
+        }
+    }
+}
+
 /// Parses `--date`: `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.
 pub fn parse_date(s: &str) -> Result<i64, String> {
     let dt: toml::value::Datetime = s.trim().replace(' ', "T").parse().map_err(|_| {

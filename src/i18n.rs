@@ -256,6 +256,21 @@ pub struct Currency {
     zh_symbol: Option<&'static str>,
 }
 
+/// A currency whose symbol on Chinese pages differs (CN¥ is just ¥ there).
+const fn cur_zh(
+    code: &'static str,
+    minor_digits: u32,
+    symbol: &'static str,
+    zh_symbol: &'static str,
+) -> Currency {
+    Currency {
+        code,
+        minor_digits,
+        symbol,
+        zh_symbol: Some(zh_symbol),
+    }
+}
+
 const fn cur(code: &'static str, minor_digits: u32, symbol: &'static str) -> Currency {
     Currency {
         code,
@@ -331,40 +346,20 @@ pub const CURRENCIES: &[Currency] = &[
     cur("AUD", 2, "A$"),
     cur("CAD", 2, "CA$"),
     cur("CHF", 2, "CHF "),
-    Currency {
-        code: "CNY",
-        minor_digits: 2,
-        symbol: "CN¥",
-        zh_symbol: Some("¥"),
-    },
+    cur_zh("CNY", 2, "CN¥", "¥"),
     cur("EUR", 2, "€"),
     cur("GBP", 2, "£"),
-    Currency {
-        code: "HKD",
-        minor_digits: 2,
-        symbol: "HK$",
-        zh_symbol: Some("HK$"),
-    },
+    cur_zh("HKD", 2, "HK$", "HK$"),
     cur("IDR", 0, "Rp "),
     cur("INR", 2, "₹"),
-    Currency {
-        code: "JPY",
-        minor_digits: 0,
-        symbol: "¥",
-        zh_symbol: Some("JP¥"),
-    },
+    cur_zh("JPY", 0, "¥", "JP¥"),
     cur("KRW", 0, "₩"),
     cur("MYR", 2, "RM "),
     cur("NZD", 2, "NZ$"),
     cur("PHP", 2, "₱"),
     cur("SGD", 2, "S$"),
     cur("THB", 2, "฿"),
-    Currency {
-        code: "TWD",
-        minor_digits: 0,
-        symbol: "NT$",
-        zh_symbol: Some("NT$"),
-    },
+    cur_zh("TWD", 0, "NT$", "NT$"),
     cur("USD", 2, "US$"),
     cur("VND", 0, "₫"),
 ];

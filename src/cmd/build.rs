@@ -16,12 +16,8 @@ pub struct Args {
     /// Where to write the site; replaced atomically. Default: DIR/public.
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// The address the site is published at; overrides base_url (for CI previews).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// "Today" for schedules: YYYY-MM-DD or an RFC 3339 date-time. Default: now.
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
-    pub date: Option<i64>,
+    #[command(flatten)]
+    pub resolve: crate::cli::ResolveArgs,
     /// Agency: build only this creator.
     #[arg(long, value_name = "HANDLE")]
     pub only: Option<String>,
@@ -54,10 +50,7 @@ impl Args {
         };
         let opts = crate::pipeline::Options {
             out: out.clone(),
-            resolve: crate::resolve::Options {
-                now: self.date.unwrap_or_else(crate::cli::now),
-                base_url: self.base_url.clone(),
-            },
+            resolve: self.resolve.options(),
             only: self.only.clone(),
             shard: self.shard,
             keep_going: self.keep_going,

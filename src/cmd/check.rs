@@ -24,12 +24,8 @@ pub struct Args {
     /// Also request every destination and report dead links and redirect chains.
     #[arg(long)]
     pub online: bool,
-    /// "Today" for schedules, as for build.
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
-    pub date: Option<i64>,
-    /// The address the site is published at, as for build.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub resolve: crate::cli::ResolveArgs,
     /// Agency: check only this creator.
     #[arg(long, value_name = "HANDLE")]
     pub only: Option<String>,
@@ -38,10 +34,7 @@ pub struct Args {
 impl Args {
     pub fn run(&self) -> Result<(), Failure> {
         let opts = crate::check::Options {
-            resolve: crate::resolve::Options {
-                now: self.date.unwrap_or_else(crate::cli::now),
-                base_url: self.base_url.clone(),
-            },
+            resolve: self.resolve.options(),
             online: self.online.then(crate::online::Settings::default),
             only: self.only.clone(),
         };

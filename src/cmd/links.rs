@@ -27,12 +27,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
-    /// "Today" for schedules: YYYY-MM-DD or an RFC 3339 date-time. Default: now.
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::parse_date)]
-    pub date: Option<i64>,
-    /// The address the site is published at; overrides base_url.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub resolve: crate::cli::ResolveArgs,
     /// Agency: list only this creator's links.
     #[arg(long, value_name = "HANDLE")]
     pub only: Option<String>,
@@ -61,10 +57,7 @@ impl Args {
     /// 10,000 creators is not copied once more into one string). Warnings go
     /// to stderr.
     pub fn render(&self) -> Result<Vec<String>, Failure> {
-        let opts = crate::resolve::Options {
-            now: self.date.unwrap_or_else(crate::cli::now),
-            base_url: self.base_url.clone(),
-        };
+        let opts = self.resolve.options();
         if crate::agency::is_agency(&self.dir) {
             return self.render_agency(&opts);
         }

@@ -14,10 +14,13 @@ impl<'a> Doc<'a> {
     pub(super) fn item(&mut self, v: &Value<'_>, kind: ItemKind, index: usize) -> Option<Item> {
         let t = as_table(v);
         let (allowed, what) = match kind {
-            ItemKind::Link => (LINK_KEYS, format!("[[links]] #{}", index + 1)),
-            ItemKind::Product => (PRODUCT_KEYS, format!("[[products]] #{}", index + 1)),
+            ItemKind::Link => (LINK_KEYS.to_vec(), format!("[[links]] #{}", index + 1)),
+            ItemKind::Product => (
+                [LINK_KEYS, PRODUCT_MORE_KEYS].concat(),
+                format!("[[products]] #{}", index + 1),
+            ),
         };
-        self.unknown_keys(t, allowed, &what);
+        self.unknown_keys(t, &allowed, &what);
         let title = self.required_string(t, v.span(), "title", &what);
         let url = self.required_string(t, v.span(), "url", &what);
         let id = self.string(t, "id");

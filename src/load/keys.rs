@@ -13,17 +13,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "style",
     "strings",
 ];
-pub(super) const PROFILE_KEYS: &[&str] = &[
-    "base_url",
-    "language",
-    "theme",
-    "tracking",
-    "disclosure",
-    "networks",
-    "analytics",
-    "go_pages",
-    "style",
-    "strings",
+/// profile.toml takes the site-wide keys and these.
+pub(super) const PROFILE_MORE_KEYS: &[&str] = &[
     "name",
     "handle",
     "bio",
@@ -32,16 +23,8 @@ pub(super) const PROFILE_KEYS: &[&str] = &[
     "links",
     "sensitive",
 ];
-pub(super) const TRACKING_KEYS: &[&str] = &[
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
-    "channels",
-    "default_channel",
-];
+/// `[tracking]`: the UTM keys (`tracking::UTM_KEYS`) and these.
+pub(super) const TRACKING_MORE_KEYS: &[&str] = &["channels", "default_channel"];
 pub(super) const DISCLOSURE_KEYS: &[&str] = &["text"];
 pub(super) const STYLE_KEYS: &[&str] = &["accent", "accent_dark", "buttons", "background"];
 pub(super) const ANALYTICS_KEYS: &[&str] = &["provider", "id", "domain", "script", "endpoint"];
@@ -70,19 +53,8 @@ pub(super) const LINK_KEYS: &[&str] = &[
     "enabled",
     "sensitive",
 ];
-pub(super) const PRODUCT_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "url",
-    "group",
-    "featured",
-    "sponsored",
-    "network",
-    "utm",
-    "starts",
-    "ends",
-    "enabled",
-    "sensitive",
+/// A product takes a link's keys and these.
+pub(super) const PRODUCT_MORE_KEYS: &[&str] = &[
     "image",
     "image_alt",
     "price",

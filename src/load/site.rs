@@ -18,7 +18,11 @@ impl<'a> Doc<'a> {
         };
         if let Some(v) = self.table(root, "tracking") {
             let t = as_table(v);
-            self.unknown_keys(t, TRACKING_KEYS, "[tracking]");
+            self.unknown_keys(
+                t,
+                &[crate::tracking::UTM_KEYS, TRACKING_MORE_KEYS].concat(),
+                "[tracking]",
+            );
             for key in crate::tracking::UTM_KEYS {
                 if let Some(val) = self.string(t, key) {
                     s.tracking.utm.push((key.to_string(), val));
@@ -164,7 +168,11 @@ impl<'a> Doc<'a> {
             return empty;
         };
         let root = root.get_ref();
-        self.unknown_keys(root, PROFILE_KEYS, "profile.toml");
+        self.unknown_keys(
+            root,
+            &[SETTINGS_KEYS, PROFILE_MORE_KEYS].concat(),
+            "profile.toml",
+        );
         let settings = self.settings(root);
         let name = self.required_string(root, 0..0, "name", "profile.toml");
         if let Some(n) = name.as_ref().filter(|n| n.value.chars().count() > MAX_NAME) {
