@@ -9,7 +9,7 @@
 //   - axe-core: 0 violations at 390×844 and 1280×800, light and dark
 //   - the Nu HTML Checker (vnu.jar): 0 errors on every generated HTML file
 //   - no horizontal scrolling at 390 px (also on a stress fixture: 200
-//     products, a 120-character Vietnamese name, Chinese text, emoji, long
+//     products, a 100-character Vietnamese name, Chinese text, emoji, long
 //     unbroken URLs; left-to-right and right-to-left)
 //   - index.html gzipped ≤ 14 KB, the theme's style.css ≤ 8 KB
 // It also builds a Chinese creator with exactly one product (the layout
@@ -126,7 +126,7 @@ function exampleSite(theme) {
   return dir;
 }
 
-// A creator who breaks layouts: 200 products, a 120-character Vietnamese
+// A creator who breaks layouts: 200 products, a 100-character Vietnamese
 // name, Chinese text, emoji, unbroken URLs and codes.
 function stressSite(theme) {
   const dir = path.join(WORK, `stress-${theme}`);
@@ -134,7 +134,8 @@ function stressSite(theme) {
   const imgs = fs.readdirSync(path.join(ROOT, 'example-site/images')).filter((f) => f.endsWith('.jpg'));
   for (const f of imgs) fs.copyFileSync(path.join(ROOT, 'example-site/images', f), path.join(dir, 'images', f));
   const vnName = 'Nguyễn Thị Phương Thảo Quỳnh Hương Ngọc Diễm Kiều Trang Thuỳ Dương Bảo Châu Khánh Linh Hoàng Yến Mỹ Duyên Xuân Nghi Minh Thư';
-  const name = (vnName + ' Tường Vy Ánh Nguyệt').slice(0, 120);
+  // 100 characters: the longest name biopage accepts
+  const name = (vnName + ' Tường Vy Ánh Nguyệt').slice(0, 100);
   const longUrl = `https://example.com/${'a'.repeat(180)}?q=${'x'.repeat(60)}`;
   const q = (s) => JSON.stringify(s);
   let profile = `base_url = "https://stress.example/"
