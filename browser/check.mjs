@@ -11,7 +11,8 @@
 //   - no horizontal scrolling at 390 px (also on a stress fixture: 200
 //     products, a 100-character Vietnamese name, Chinese text, emoji, long
 //     unbroken URLs; left-to-right and right-to-left)
-//   - index.html gzipped ≤ 14 KB, the theme's style.css ≤ 8 KB
+//   - index.html gzipped ≤ 14 KB, the theme's style.css ≤ 8 KB, and the
+//     stylesheet the page inlines (shared.css and style.css, minified) ≤ 8 KB
 // It also builds a Chinese creator with exactly one product (the layout
 // with few products) and checks it with axe at both widths and for
 // overflow at 390 px. It takes screenshots of both sites into
@@ -697,6 +698,10 @@ async function main() {
     row.css = fs.existsSync(cssFile) ? fs.statSync(cssFile).size : 0;
     if (row.css > CSS_LIMIT) fail(theme, `style.css is ${row.css} bytes (budget ${CSS_LIMIT})`);
     const index = fs.readFileSync(path.join(out, 'index.html'));
+    // what the page inlines: for a built-in theme themes/shared.css and its
+    // style.css, minified
+    row.inl = Buffer.byteLength(/<style>([^]*?)<\/style>/.exec(index.toString())?.[1] ?? '');
+    if (row.inl > CSS_LIMIT) fail(theme, `the page's inline stylesheet is ${row.inl} bytes (budget ${CSS_LIMIT})`);
     row.gz = zlib.gzipSync(index, { level: 9 }).length;
     if (row.gz > GZ_LIMIT) fail(theme, `index.html is ${row.gz} bytes gzipped (limit ${GZ_LIMIT})`);
 
@@ -849,20 +854,20 @@ async function main() {
   await server.close();
 
   // ------------------------------------------------------------ report
-  const head = ['theme', 'perf', 'a11y', 'best-pr', 'seo', 'axe', 'vnu', 'width@390', 'stress@390', 'index.gz', 'css', 'result'];
+  const head = ['theme', 'perf', 'a11y', 'best-pr', 'seo', 'axe', 'vnu', 'width@390', 'stress@390', 'index.gz', 'css', 'inline css', 'result'];
   const body = rows.map((r) => {
     const bad = failures.some((f) => f.startsWith(r.theme + ':'));
     return [
       r.theme,
       ...CATEGORIES.map((c) => (r.lh ? String(r.lh[c]) : '-')),
       ...(LH_ONLY ? ['-', '-', '-'] : [String(r.axe), String(r.vnu), `${r.overflow}px`]), r.stress === '-' ? '-' : `${r.stress}px`,
-      `${(r.gz / 1024).toFixed(1)} KB`, `${(r.css / 1024).toFixed(1)} KB`, bad ? 'FAIL' : 'ok',
+      `${(r.gz / 1024).toFixed(1)} KB`, `${(r.css / 1024).toFixed(1)} KB`, `${(r.inl / 1024).toFixed(1)} KB`, bad ? 'FAIL' : 'ok',
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   console.log('\nbiopage browser checks: Lighthouse (mobile), axe-core (390×844 and 1280×800, light and dark),');
-  console.log('Nu HTML Checker (every HTML file), horizontal overflow at 390 px, index.html gzipped (limit 14 KB),\nstyle.css raw (budget 8 KB)\n');
+  console.log('Nu HTML Checker (every HTML file), horizontal overflow at 390 px, index.html gzipped (limit 14 KB),\nstyle.css raw and the inline stylesheet as shipped, minified (budget 8 KB each)\n');
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const b of body) console.log(line(b));

@@ -133,8 +133,15 @@ fn every_theme_reads_the_style_properties() {
         let f = Fixture::new(&format!("theme = \"{theme}\"\n{BASE_PROFILE}{LINKS}"), None);
         assert_eq!(f.build(&[]).code, 0);
         let inlined = inline_blocks(&f.read("index.html"), "style").remove(0);
-        assert!(inlined.len() <= 8 * 1024, "{theme}: {} bytes", inlined.len());
-        assert!(inlined.starts_with(":root{color-scheme:light dark}"), "{inlined}");
+        assert!(
+            inlined.len() <= 8 * 1024,
+            "{theme}: {} bytes",
+            inlined.len()
+        );
+        assert!(
+            inlined.starts_with(":root{color-scheme:light dark}"),
+            "{inlined}"
+        );
     }
 }
 
