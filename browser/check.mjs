@@ -468,11 +468,11 @@ async function screenshot(page, file, viewport, phone) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const png = await page.screenshot({ type: 'png' });
   await page.setViewport({ ...viewport, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
-  // a palette of at most 256 colours keeps each file under 300 KB (fewer
-  // colours for the rare page that needs it)
-  for (const colours of [256, 192, 128]) {
-    const out = await sharp(png).png({ palette: true, colours, quality: 90, effort: 8, compressionLevel: 9 }).toBuffer();
-    if (out.length <= SHOT_MAX_BYTES || colours === 128) {
+  // a 256-colour palette keeps each file under 300 KB (less dithering for
+  // the rare page that needs it)
+  for (const dither of [1, 0.5, 0]) {
+    const out = await sharp(png).png({ palette: true, dither, quality: 90, effort: 8, compressionLevel: 9 }).toBuffer();
+    if (out.length <= SHOT_MAX_BYTES || dither === 0) {
       fs.writeFileSync(file, out);
       break;
     }
