@@ -9,16 +9,20 @@
 //   - axe-core: 0 violations at 390×844 and 1280×800, light and dark
 //   - the Nu HTML Checker (vnu.jar): 0 errors on every generated HTML file
 //   - no horizontal scrolling at 390 px (also on a stress fixture: 200
-//     products, a 120-character Vietnamese name, Chinese text, emoji, long
+//     products, a 100-character Vietnamese name, Chinese text, emoji, long
 //     unbroken URLs; left-to-right and right-to-left)
-//   - index.html gzipped ≤ 14 KB, the theme's style.css ≤ 8 KB
-// and takes screenshots into docs/screenshots/. Prints a summary table and
-// exits 1 if any check failed, 2 if the checks could not run.
+//   - index.html gzipped ≤ 14 KB, the theme's style.css ≤ 8 KB, and the
+//     stylesheet the page inlines (shared.css and style.css, minified) ≤ 8 KB
+// It also builds a Chinese creator with exactly one product (the layout
+// with few products) and checks it with axe at both widths and for
+// overflow at 390 px. It takes screenshots of both sites into
+// docs/screenshots/ (or --shots-dir DIR). Prints a summary table and exits
+// 1 if any check failed, 2 if the checks could not run.
 //
 // Usage: node check.mjs [--bin PATH] [--themes a,b] [--no-lighthouse]
-//          [--lighthouse-only] [--no-screenshots] [--no-stress] [--lh-runs N]
-//          [--lh-min N] [--lh-min-perf N] [--lh-realtime] [--keep]
-//          [--json FILE]
+//          [--lighthouse-only] [--no-screenshots] [--shots-dir DIR]
+//          [--no-stress] [--lh-runs N] [--lh-min N] [--lh-min-perf N]
+//          [--lh-realtime] [--keep] [--json FILE]
 // Lighthouse runs LH_RUNS times (default 3) per theme and each category's
 // score is the median of the runs; --lh-min is the lowest passing median
 // (default 100) of every category, --lh-min-perf overrides it for
@@ -52,6 +56,7 @@ const CSS_LIMIT = 8 * 1024;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const SHOT_MAX_PHONE_HEIGHT = 2400;
+const SHOT_MAX_BYTES = 300 * 1024;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const CHROME_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -81,7 +86,7 @@ const LH_RUNS = Math.max(1, Number(opt('--lh-runs', '3')));
 const LH_MIN = Number(opt('--lh-min', '100'));
 // performance varies from run to run on a busy machine: its own threshold
 const LH_MIN_PERF = Number(opt('--lh-min-perf', String(LH_MIN)));
-const SHOT_DIR = path.join(ROOT, 'docs/screenshots');
+const SHOT_DIR = path.resolve(opt('--shots-dir', path.join(ROOT, 'docs/screenshots')));
 
 if (!fs.existsSync(BIN)) die(`no biopage binary at ${BIN}: run cargo build --release first`);
 if (!fs.existsSync(CHROME)) die(`no Chromium at ${CHROME}: set CHROME_PATH`);
@@ -123,7 +128,7 @@ function exampleSite(theme) {
   return dir;
 }
 
-// A creator who breaks layouts: 200 products, a 120-character Vietnamese
+// A creator who breaks layouts: 200 products, a 100-character Vietnamese
 // name, Chinese text, emoji, unbroken URLs and codes.
 function stressSite(theme) {
   const dir = path.join(WORK, `stress-${theme}`);
@@ -131,7 +136,8 @@ function stressSite(theme) {
   const imgs = fs.readdirSync(path.join(ROOT, 'example-site/images')).filter((f) => f.endsWith('.jpg'));
   for (const f of imgs) fs.copyFileSync(path.join(ROOT, 'example-site/images', f), path.join(dir, 'images', f));
   const vnName = 'Nguyễn Thị Phương Thảo Quỳnh Hương Ngọc Diễm Kiều Trang Thuỳ Dương Bảo Châu Khánh Linh Hoàng Yến Mỹ Duyên Xuân Nghi Minh Thư';
-  const name = (vnName + ' Tường Vy Ánh Nguyệt').slice(0, 120);
+  // 100 characters: the longest name biopage accepts
+  const name = (vnName + ' Tường Vy Ánh Nguyệt').slice(0, 100);
   const longUrl = `https://example.com/${'a'.repeat(180)}?q=${'x'.repeat(60)}`;
   const q = (s) => JSON.stringify(s);
   let profile = `base_url = "https://stress.example/"
@@ -215,6 +221,79 @@ ${i % 7 === 0 ? 'featured = true' : ''}
 `;
   }
   fs.writeFileSync(path.join(dir, 'products.toml'), products);
+  return dir;
+}
+
+// A Chinese creator with exactly one product: how a theme looks with few
+// products (issue 15), and the CJK text, the Xiaohongshu icon and the
+// sponsored tag in Chinese.
+function zhOneProductSite(theme) {
+  const dir = path.join(WORK, `zh-one-${theme}`);
+  fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
+  for (const f of ['avatar.jpg', 'serum-b5.jpg']) {
+    fs.copyFileSync(path.join(ROOT, 'example-site/images', f), path.join(dir, 'images', f));
+  }
+  fs.writeFileSync(path.join(dir, 'profile.toml'), `base_url = "https://mei.example/"
+language = "zh-Hans"
+theme = "${theme}"
+name = "林美美"
+handle = "meimei.daily"
+bio = """
+上海 · 敏感肌护肤笔记 🌸 只推荐自己回购过的好物。
+每周在**小红书**更新两次，合作请发邮件。
+"""
+avatar = "images/avatar.jpg"
+
+[[socials]]
+platform = "xiaohongshu"
+url = "https://www.xiaohongshu.com/user/profile/meimei"
+[[socials]]
+platform = "douyin"
+url = "https://www.douyin.com/user/meimei"
+[[socials]]
+platform = "bilibili"
+url = "https://space.bilibili.com/123456"
+[[socials]]
+platform = "weibo"
+url = "https://weibo.com/meimei"
+[[socials]]
+platform = "email"
+url = "mailto:hezuo@mei.example"
+label = "合作邮箱"
+
+[[links]]
+id = "taobao"
+title = "淘宝店铺：美美的回购清单"
+url = "https://shop123456.taobao.com/"
+featured = true
+sponsored = true
+
+[[links]]
+id = "guide"
+title = "敏感肌修护全攻略（笔记合集）"
+url = "https://www.xiaohongshu.com/explore/abc123"
+group = "笔记"
+
+[[links]]
+id = "live"
+title = "每周五晚 8 点直播"
+url = "https://www.douyin.com/user/meimei/live"
+group = "笔记"
+`);
+  fs.writeFileSync(path.join(dir, 'products.toml'), `[[products]]
+id = "b5"
+title = "理肤泉 B5 修护精华 30ml"
+url = "https://item.taobao.com/item.htm?id=680012345678"
+image = "images/serum-b5.jpg"
+image_alt = "一瓶带滴管的蓝色精华"
+price = 239
+compare_at_price = 299
+currency = "CNY"
+sponsored = true
+coupon = "MEI20"
+review = "https://www.xiaohongshu.com/explore/def456"
+description = "换季泛红时救急用，质地清爽不黏腻，敏感肌也能放心用。"
+`);
   return dir;
 }
 
@@ -389,8 +468,15 @@ async function screenshot(page, file, viewport, phone) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const png = await page.screenshot({ type: 'png' });
   await page.setViewport({ ...viewport, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
-  // a 256-colour palette keeps each file well under 300 KB
-  await sharp(png).png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 }).toFile(file);
+  // a 256-colour palette keeps each file under 300 KB (less dithering for
+  // the rare page that needs it)
+  for (const dither of [1, 0.5, 0]) {
+    const out = await sharp(png).png({ palette: true, dither, quality: 90, effort: 8, compressionLevel: 9 }).toBuffer();
+    if (out.length <= SHOT_MAX_BYTES || dither === 0) {
+      fs.writeFileSync(file, out);
+      break;
+    }
+  }
 }
 
 // Lighthouse, mobile, with its default simulated throttling (Moto G Power
@@ -620,6 +706,10 @@ async function main() {
     row.css = fs.existsSync(cssFile) ? fs.statSync(cssFile).size : 0;
     if (row.css > CSS_LIMIT) fail(theme, `style.css is ${row.css} bytes (budget ${CSS_LIMIT})`);
     const index = fs.readFileSync(path.join(out, 'index.html'));
+    // what the page inlines: for a built-in theme themes/shared.css and its
+    // style.css, minified
+    row.inl = Buffer.byteLength(/<style>([^]*?)<\/style>/.exec(index.toString())?.[1] ?? '');
+    if (row.inl > CSS_LIMIT) fail(theme, `the page's inline stylesheet is ${row.inl} bytes (budget ${CSS_LIMIT})`);
     row.gz = zlib.gzipSync(index, { level: 9 }).length;
     if (row.gz > GZ_LIMIT) fail(theme, `index.html is ${row.gz} bytes gzipped (limit ${GZ_LIMIT})`);
 
@@ -674,6 +764,37 @@ async function main() {
       }
     }
 
+    // one product, in Chinese: axe at both widths, overflow at 390 px
+    {
+      const zout = path.join(WORK, `zh-one-out-${theme}`);
+      build(zhOneProductSite(theme), zout, base);
+      allHtml.push({ theme, f: path.join(zout, 'index.html') });
+      server.serve(zout);
+      for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+        for (const scheme of ['light', 'dark']) {
+          const { page, errors } = await openPage(browser, base, vp, scheme);
+          const sw = await scrollWidth(page);
+          if (sw > vp.width) {
+            const c = await culprit(page);
+            det.overflow.push(`zh-one-product ${vpName} ${scheme}: ${sw}px ${c}`);
+            fail(theme, `one-product page scrolls horizontally at ${vp.width}px (${scheme}): ${sw}px; ${c}`);
+          }
+          if (DO_SHOTS) {
+            await screenshot(page, path.join(SHOT_DIR, `${theme}-zh-one-product-${scheme}-${vpName}.png`), vp, vpName === 'phone');
+          }
+          const v = await runAxe(page);
+          for (const x of v) {
+            row.axe += x.count;
+            det.axe.push({ where: `zh-one-product ${vpName} ${scheme}`, ...x });
+            fail(theme, `axe on the one-product page: ${x.id} (${x.impact}) ×${x.count} at ${vpName} ${scheme}: ${x.nodes[0]}`);
+          }
+          for (const e of errors) fail(theme, `console error on the one-product page at ${vpName} ${scheme}: ${e}`);
+          await page.close();
+        }
+      }
+      server.serve(out);
+    }
+
     if (DO_STRESS) {
       const sout = path.join(WORK, `stress-out-${theme}`);
       build(stressSite(theme), sout, base);
@@ -702,6 +823,19 @@ async function main() {
           await page.close();
         }
       }
+      // and at 1280 px: the desktop layout with 200 products
+      {
+        const { page } = await openPage(browser, base, DESKTOP, 'light');
+        const sw = await scrollWidth(page);
+        if (sw > DESKTOP.width) {
+          const c = await culprit(page);
+          det.overflow.push(`stress desktop: ${sw}px ${c}`);
+          fail(theme, `stress fixture scrolls horizontally at ${DESKTOP.width}px: ${sw}px; ${c}`);
+        }
+        // the first screen only: the full page is some 30,000 px tall
+        await page.screenshot({ path: path.join(WORK, `stress-${theme}-desktop.png`), type: 'png' });
+        await page.close();
+      }
       row.stress = Math.max(...widths);
       server.serve(out);
     }
@@ -728,20 +862,20 @@ async function main() {
   await server.close();
 
   // ------------------------------------------------------------ report
-  const head = ['theme', 'perf', 'a11y', 'best-pr', 'seo', 'axe', 'vnu', 'width@390', 'stress@390', 'index.gz', 'css', 'result'];
+  const head = ['theme', 'perf', 'a11y', 'best-pr', 'seo', 'axe', 'vnu', 'width@390', 'stress@390', 'index.gz', 'css', 'inline css', 'result'];
   const body = rows.map((r) => {
     const bad = failures.some((f) => f.startsWith(r.theme + ':'));
     return [
       r.theme,
       ...CATEGORIES.map((c) => (r.lh ? String(r.lh[c]) : '-')),
       ...(LH_ONLY ? ['-', '-', '-'] : [String(r.axe), String(r.vnu), `${r.overflow}px`]), r.stress === '-' ? '-' : `${r.stress}px`,
-      `${(r.gz / 1024).toFixed(1)} KB`, `${(r.css / 1024).toFixed(1)} KB`, bad ? 'FAIL' : 'ok',
+      `${(r.gz / 1024).toFixed(1)} KB`, `${(r.css / 1024).toFixed(1)} KB`, `${(r.inl / 1024).toFixed(1)} KB`, bad ? 'FAIL' : 'ok',
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   console.log('\nbiopage browser checks: Lighthouse (mobile), axe-core (390×844 and 1280×800, light and dark),');
-  console.log('Nu HTML Checker (every HTML file), horizontal overflow at 390 px, index.html gzipped (limit 14 KB),\nstyle.css raw (budget 8 KB)\n');
+  console.log('Nu HTML Checker (every HTML file), horizontal overflow at 390 px, index.html gzipped (limit 14 KB),\nstyle.css raw and the inline stylesheet as shipped, minified (budget 8 KB each)\n');
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const b of body) console.log(line(b));

@@ -12,7 +12,10 @@
 //   - Font Awesome Free solid (CC BY 4.0): a shopping bag for shops that no
 //     well-kept set with a compatible licence draws (Lazada, Tiki; simple-icons
 //     has refused or not yet cleared them), and the generic `shop`.
-//   - biopage's own `email` and `website` (CC0-1.0, like simple-icons).
+//   - biopage's own `email`, `website` and `xiaohongshu` (CC0-1.0, like
+//     simple-icons). simple-icons draws Xiaohongshu as its wordmark, 小红书
+//     in three tiny characters that do not read at 24 px; biopage's is the
+//     app icon's idea: 书 knocked out of a rounded tile.
 // Font Awesome paths live on a w×512 box; they are scaled and centred onto
 // simple-icons' 24×24 box with svgpath (fitting the drawing's own bounds),
 // rounded to 3 decimals.
@@ -61,7 +64,7 @@ const OWN_SRC = 'biopage, CC0-1.0';
 // a platform the README promises must never silently lose its icon.
 const FROM_SIMPLE_ICONS = [
   'tiktok', 'youtube', 'facebook', 'instagram', 'zalo', 'shopee', 'x',
-  'threads', 'telegram', 'xiaohongshu', 'bilibili', 'sinaweibo', 'wechat',
+  'threads', 'telegram', 'bilibili', 'sinaweibo', 'wechat',
   'spotify', 'github', 'pinterest', 'twitch', 'discord', 'messenger',
   'whatsapp', 'line', 'kakaotalk', 'snapchat', 'substack', 'patreon', 'kofi',
   'etsy', 'taobao', 'notion', 'medium', 'calendly',
@@ -82,7 +85,9 @@ const FROM_FONT_AWESOME = [
   ['shop', faSolid, 'faBagShopping', 'Shop', '475569', FA_SOLID, 'generic'],
 ];
 
-// biopage's own non-brand icons: single fill-based paths (non-zero winding).
+// biopage's own icons: single fill-based paths (non-zero winding; a
+// knocked-out shape is drawn in the opposite direction, and knocked-out
+// pieces never overlap each other).
 const OWN = [
   {
     slug: 'email',
@@ -91,6 +96,28 @@ const OWN = [
     path:
       'M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm0 2v12h16V6z' +
       'm0 .3 8 5.2 8-5.2v2.4l-8 5.2-8-5.2z',
+  },
+  {
+    // Xiaohongshu's app icon is 小红书 in white on a red tile; at 24 px three
+    // characters are a smudge, so this keeps the tile and the character that
+    // carries the name, 书 ("book"), in strokes about 2 units wide. The tile
+    // runs clockwise; every piece knocked out of it runs counter-clockwise:
+    // the top bar (in two, either side of the upright) and its drop, the long
+    // bar (in two), its drop and the foot of its hook, the upright in five
+    // pieces between the bars, and the dot. Drawn on the 24 grid, then scaled
+    // by 0.92 about the centre to sit with the other icons' weight.
+    slug: 'xiaohongshu',
+    title: 'Xiaohongshu',
+    hex: 'FF2442',
+    path:
+      'M6.48 1.88H17.52A4.6 4.6 0 0 1 22.12 6.48V17.52A4.6 4.6 0 0 1 17.52 22.12H6.48A4.6 4.6 0 0 1 1.88 17.52V6.48A4.6 4.6 0 0 1 6.48 1.88z' +
+      'M6.85 7.03V9.06H10.25V7.03zM12.28 7.03V9.06H15.31V7.03z' +
+      'M13.29 9.06V11.17H15.31V9.06zM5.38 11.17V13.2H10.25V11.17z' +
+      'M12.28 11.17V13.2H18.07V11.17zM16.05 13.2V18.62H18.07V13.2z' +
+      'M14.12 16.6V18.62H16.05V16.6zM10.25 5.01V7.03H12.28V5.01z' +
+      'M10.25 7.03V9.06H12.28V7.03zM10.25 9.06V11.17H12.28V9.06z' +
+      'M10.25 11.17V13.2H12.28V11.17zM10.25 13.2V18.99H12.28V13.2z' +
+      'M15.77 5.1 16.88 7.86 18.62 7.12 17.52 4.36z',
   },
   {
     slug: 'website',
@@ -201,7 +228,7 @@ out += `//! - simple-icons ${siVersion} (https://simpleicons.org), CC0-1.0.\n`;
 out += `//! - Font Awesome Free ${faVersion} by Fonticons, Inc. (https://fontawesome.com),\n`;
 out += '//!   icons under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/);\n';
 out += '//!   scaled from their own bounds onto 24×24.\n';
-out += '//! - biopage\'s own `email` and `website`, CC0-1.0.\n';
+out += '//! - biopage\'s own `email`, `website` and `xiaohongshu`, CC0-1.0.\n';
 out += '//!\n';
 out += '//! Brand icons are trademarks of their owners, used only to represent them.\n';
 out += '//! Lazada and Tiki have no logo in any such set: they get a generic shopping bag.\n';

@@ -22,6 +22,8 @@ struct Builtin {
     name: &'static str,
     description: &'static str,
     templates: &'static [(&'static str, &'static str)],
+    /// `themes/shared.css` (the rules every built-in theme shares, such as
+    /// the sponsored tag) followed by the theme's own `style.css`.
     css: &'static str,
 }
 
@@ -33,7 +35,10 @@ const BUILTINS: &[Builtin] = &[
             "index.html",
             include_str!("../themes/default/templates/index.html"),
         )],
-        css: include_str!("../themes/default/style.css"),
+        css: concat!(
+            include_str!("../themes/shared.css"),
+            include_str!("../themes/default/style.css")
+        ),
     },
     Builtin {
         name: "minimal",
@@ -42,7 +47,10 @@ const BUILTINS: &[Builtin] = &[
             "index.html",
             include_str!("../themes/minimal/templates/index.html"),
         )],
-        css: include_str!("../themes/minimal/style.css"),
+        css: concat!(
+            include_str!("../themes/shared.css"),
+            include_str!("../themes/minimal/style.css")
+        ),
     },
     Builtin {
         name: "shop",
@@ -51,7 +59,10 @@ const BUILTINS: &[Builtin] = &[
             "index.html",
             include_str!("../themes/shop/templates/index.html"),
         )],
-        css: include_str!("../themes/shop/style.css"),
+        css: concat!(
+            include_str!("../themes/shared.css"),
+            include_str!("../themes/shop/style.css")
+        ),
     },
     Builtin {
         name: "bold",
@@ -66,7 +77,10 @@ const BUILTINS: &[Builtin] = &[
                 include_str!("../themes/bold/templates/404.html"),
             ),
         ],
-        css: include_str!("../themes/bold/style.css"),
+        css: concat!(
+            include_str!("../themes/shared.css"),
+            include_str!("../themes/bold/style.css")
+        ),
     },
 ];
 

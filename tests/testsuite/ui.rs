@@ -111,9 +111,13 @@ fn style_becomes_custom_properties_inside_the_hashed_style() {
 
 #[test]
 fn every_theme_reads_the_style_properties() {
+    let shared = std::fs::read_to_string(repo().join("themes/shared.css")).unwrap();
     for theme in ["default", "minimal", "shop", "bold"] {
-        let css =
+        let own =
             std::fs::read_to_string(repo().join(format!("themes/{theme}/style.css"))).unwrap();
+        assert!(own.len() <= 8 * 1024, "{theme}: {} bytes", own.len());
+        // what a page of the theme inlines: the shared rules, then its own
+        let css = format!("{shared}{own}");
         for var in [
             "var(--accent)",
             "var(--on-accent)",
@@ -122,10 +126,22 @@ fn every_theme_reads_the_style_properties() {
         ] {
             assert!(css.contains(var), "{theme} does not use {var}");
         }
-        for rule in [".gate > summary", ".copied", "user-select: all"] {
+        for rule in [".gate > summary", ".copied", "user-select: all", ".badge {"] {
             assert!(css.contains(rule), "{theme} lacks {rule}");
         }
-        assert!(css.len() <= 8 * 1024, "{theme}: {} bytes", css.len());
+        // and minified, as it ships in every page, it stays within 8 KB
+        let f = Fixture::new(&format!("theme = \"{theme}\"\n{BASE_PROFILE}{LINKS}"), None);
+        assert_eq!(f.build(&[]).code, 0);
+        let inlined = inline_blocks(&f.read("index.html"), "style").remove(0);
+        assert!(
+            inlined.len() <= 8 * 1024,
+            "{theme}: {} bytes",
+            inlined.len()
+        );
+        assert!(
+            inlined.starts_with(":root{color-scheme:light dark}"),
+            "{inlined}"
+        );
     }
 }
 
