@@ -91,6 +91,21 @@ pub const PARTIALS: &[(&str, &str)] = &[
     ("head.html", include_str!("../templates/head.html")),
     ("go.html", include_str!("../templates/go.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("base.html", include_str!("../templates/base.html")),
+    ("avatar.html", include_str!("../templates/avatar.html")),
+    ("bio.html", include_str!("../templates/bio.html")),
+    (
+        "disclosure.html",
+        include_str!("../templates/disclosure.html"),
+    ),
+    ("footer.html", include_str!("../templates/footer.html")),
+    // before links.html, which includes it (tera checks includes as
+    // templates are added)
+    ("link.html", include_str!("../templates/link.html")),
+    ("links.html", include_str!("../templates/links.html")),
+    ("product.html", include_str!("../templates/product.html")),
+    // after every partial it includes
+    ("column.html", include_str!("../templates/column.html")),
 ];
 
 /// The names of the built-in themes with a one-line description each.

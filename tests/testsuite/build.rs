@@ -674,3 +674,37 @@ fn a_local_theme_named_default_builds_from_the_site_directory() {
     let html = std::fs::read_to_string(f.path().join("public/index.html")).unwrap();
     assert!(html.contains("#123456"), "{html}");
 }
+
+#[test]
+fn the_shared_partials_can_be_overridden_by_a_site() {
+    let f = Fixture::new(
+        &format!(
+            "{BASE_PROFILE}[[links]]\nid = \"l\"\ntitle = \"L\"\nurl = \"https://l.example/\"\n"
+        ),
+        Some("[[products]]\nid = \"p\"\ntitle = \"P\"\nurl = \"https://p.example/\"\n"),
+    );
+    let t = f.path().join("templates");
+    std::fs::create_dir(&t).unwrap();
+    // one partial replaced; the theme's page and the other partials stay
+    std::fs::write(
+        t.join("product.html"),
+        "<li class=\"mine\"><a href=\"{{ p.href }}\" data-id=\"{{ p.id }}\">{{ p.title }} #{{ index }}</a></li>",
+    )
+    .unwrap();
+    std::fs::write(
+        t.join("link.html"),
+        "<li class=\"my-link\"><a href=\"{{ l.href }}\" data-id=\"{{ l.id }}\">{{ l.title }}</a></li>",
+    )
+    .unwrap();
+    let run = f.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = f.read("index.html");
+    assert_eq!(texts(&html, "li.mine"), vec!["P #1".to_string()]);
+    assert_eq!(texts(&html, "li.my-link"), vec!["L".to_string()]);
+    // the tagged URLs reach the overrides
+    assert!(hrefs(&html, "li.mine a")[0].starts_with("https://p.example/?utm_source=bio"));
+    assert!(
+        html.contains("class=foot"),
+        "the footer partial is still the built-in one"
+    );
+}
