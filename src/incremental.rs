@@ -102,7 +102,7 @@ pub fn cache_path(out: &Path) -> PathBuf {
     crate::emit::beside(out, "biopage-cache.json")
 }
 
-/// The largest record read (10,000 creators make about 60 MB).
+/// The largest record read: far more than the largest agency's record.
 const RECORD_LIMIT: u64 = 1 << 30;
 
 /// Reads the previous build's record. It is a hint, never a source: it is

@@ -3,8 +3,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// Agency builds render thousands of pages on every core; glibc's allocator
-/// spent a fifth of their CPU time in its free lists (perf, 10,000
-/// creators), mimalloc a small fraction of that.
+/// spent a large share of their CPU time in its free lists, mimalloc a
+/// small fraction of that (docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -202,8 +202,8 @@ impl Renderer {
 
 /// The short-link pages of one creator. An agency writes hundreds of
 /// thousands of them, and rendering each through tera and minify-html cost
-/// more CPU than creating its file (15 % of a clean agency build, most of
-/// it minify-html's fixed cost per document). With the built-in `go.html`
+/// more CPU than creating its file (a large share of a clean agency build,
+/// most of it minify-html's fixed cost per document; docs/benchmarks.md). With the built-in `go.html`
 /// the page is rendered and minified once per creator and `rel`, with
 /// markers where the title and the destination go; each short link then
 /// splices in its own values, escaped for where the marker sits (text, or

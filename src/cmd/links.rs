@@ -53,9 +53,8 @@ impl Args {
     }
 
     /// The manifest text, in pieces to write one after another (an
-    /// agency's is as large as all its creators' rows; 130 MB of CSV for
-    /// 10,000 creators is not copied once more into one string). Warnings go
-    /// to stderr.
+    /// agency's is as large as all its creators' rows, which is not copied
+    /// once more into one string). Warnings go to stderr.
     pub fn render(&self) -> Result<Vec<String>, Failure> {
         let opts = self.resolve.options();
         if crate::agency::is_agency(&self.dir) {

@@ -416,9 +416,9 @@ pub fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
 }
 
 /// A PNG with fast compression, for the card: an agency makes one per
-/// creator. Measured on a card without avatar: 0.65 ms and 55 KB with the
-/// Paeth filter, against 0.5 ms and 66 KB with "up" (more bytes to write
-/// than time saved) and 9 ms and 42 KB with the default compression.
+/// creator. The Paeth filter makes a little larger files than the default
+/// compression in a small fraction of its time, and smaller ones than "up"
+/// for about the same (measured: docs/benchmarks.md).
 fn png_fast(img: &RgbImage) -> Result<Vec<u8>, String> {
     use image::ImageEncoder as _;
     let mut out = Vec::with_capacity(64 * 1024);
