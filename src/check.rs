@@ -79,11 +79,11 @@ fn check_prepared(
     renderers: &Renderers,
 ) -> (Diagnostics, usize) {
     let mut findings = resolved.warnings.clone();
-    let pageless = if resolved.go_pages {
-        0
-    } else {
-        resolved.redirects.len()
-    };
+    let pageless = resolved
+        .redirects
+        .iter()
+        .filter(|r| !resolved.go_pages.page_for(r.product))
+        .count();
     let renderer = match renderers.get(dir, &site, &resolved) {
         Ok(r) => r,
         Err(d) => {

@@ -65,6 +65,10 @@ pub struct ResolveArgs {
     /// previews). For an agency: its root, or a template with {handle}.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Where the output is published: cloudflare, netlify, github-pages,
+    /// nginx, caddy, s3 or static; overrides [deploy] host.
+    #[arg(long, value_name = "NAME", value_parser = parse_host)]
+    pub host: Option<crate::hosts::Host>,
 }
 
 impl ResolveArgs {
@@ -72,8 +76,25 @@ impl ResolveArgs {
         crate::resolve::Options {
             now: self.date.unwrap_or_else(now),
             base_url: self.base_url.clone(),
+            host: self.host,
+            // GitHub Actions names the repository; on GitHub Pages with no
+            // base URL given, the site's address comes from it (the one
+            // variable biopage reads: see docs/security.md)
+            github_repository: std::env::var("GITHUB_REPOSITORY").ok(),
         }
     }
+}
+
+/// Parses `--host`, with a "did you mean" for a typo.
+pub fn parse_host(s: &str) -> Result<crate::hosts::Host, String> {
+    use crate::hosts::Host;
+    Host::parse(s).ok_or_else(|| {
+        let names = Host::names();
+        match crate::diag::did_you_mean(s, names.iter().copied()) {
+            Some(h) => format!("unknown host \"{s}\"; did you mean \"{h}\"?"),
+            None => format!("unknown host \"{s}\"; the hosts are {}", names.join(", ")),
+        }
+    })
 }
 
 /// Parses `--date`: `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.

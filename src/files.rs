@@ -14,7 +14,7 @@ pub fn headers(
     analytics: &[&Analytics],
 ) -> String {
     format!(
-        "{}{root}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n",
+        "{}{root}assets/*\n  Cache-Control: {ASSET_CACHE}\n",
         security_headers(root, style_hashes, script_hashes, analytics)
     )
 }
@@ -26,11 +26,35 @@ pub fn security_headers(
     script_hashes: &[String],
     analytics: &[&Analytics],
 ) -> String {
-    let policy = crate::analytics::csp(style_hashes, script_hashes, analytics, true);
-    format!(
-        "{root}*\n  Content-Security-Policy: {policy}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), browsing-topics=()\n"
-    )
+    let mut out = format!("{root}*\n");
+    for (name, value) in security_header_list(style_hashes, script_hashes, analytics) {
+        out.push_str(&format!("  {name}: {value}\n"));
+    }
+    out
 }
+
+/// The security headers every page gets, as (name, value): one list for
+/// `_headers` and the nginx and Caddy snippets, so every host sends the same.
+pub fn security_header_list(
+    style_hashes: &[String],
+    script_hashes: &[String],
+    analytics: &[&Analytics],
+) -> Vec<(&'static str, String)> {
+    let policy = crate::analytics::csp(style_hashes, script_hashes, analytics, true);
+    vec![
+        ("Content-Security-Policy", policy),
+        ("X-Content-Type-Options", "nosniff".into()),
+        ("Referrer-Policy", "strict-origin-when-cross-origin".into()),
+        ("X-Frame-Options", "DENY".into()),
+        (
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), browsing-topics=()".into(),
+        ),
+    ]
+}
+
+/// How long fingerprinted `assets/*` may be cached: a year, never revalidated.
+pub const ASSET_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// Cloudflare Pages applies the first 2,000 static rules of `_redirects` and
 /// skips the rest (workers-sdk's `MAX_STATIC_REDIRECT_RULES`).
@@ -41,11 +65,11 @@ pub const REDIRECT_LIMIT: usize = 2000;
 /// the same job (see [`capped_redirects`] for how many lines are written).
 pub fn redirects(root: &str, list: &[Redirect], go_pages: bool) -> String {
     let lines = redirect_lines(root, list);
-    capped_redirects(
-        "# biopage short links: /go/<id>/ -> tagged destination\n",
-        &[(lines.as_str(), go_pages)],
-    )
+    capped_redirects(SITE_REDIRECTS_HEADER, &[(lines.as_str(), go_pages)])
 }
+
+/// The first line of a site's `_redirects`.
+pub const SITE_REDIRECTS_HEADER: &str = "# biopage short links: /go/<id>/ -> tagged destination\n";
 
 /// `_redirects` from each creator's lines, with whether that creator has
 /// `go/<id>/` pages. Lines of short links without a page are all written:

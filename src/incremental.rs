@@ -34,6 +34,12 @@ pub struct Fragment {
     /// (missing in a record means no pages: every line is kept).
     #[serde(default)]
     pub go_pages: bool,
+    /// `go_pages = "products"`: the lines of the creator's short links that
+    /// have no page (links'), while `redirects` holds those that have one
+    /// (products'). Empty otherwise, and then not written, so a record of
+    /// a build that names no host is what it was before hosts.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pageless: String,
     pub sitemap_url: String,
     pub style_hash: String,
     pub script_hash: Option<String>,
@@ -75,6 +81,25 @@ pub struct Entry {
     pub until: Option<i64>,
     pub files: Vec<Stamp>,
     pub fragment: Fragment,
+    /// What the creator's folder of the output weighs, for the host's
+    /// limits and the build's summary, so a carried creator is counted
+    /// without reading its folder.
+    #[serde(default)]
+    pub weight: Weight,
+}
+
+/// Files and bytes of one site's output: what hosts limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weight {
+    pub files: u64,
+    pub bytes: u64,
+    /// The largest file: size, and path within the site.
+    pub largest: u64,
+    pub largest_path: String,
+    /// The directory with the most entries: how many, and its path within
+    /// the site ("" for the site's own folder).
+    pub fullest: u64,
+    pub fullest_path: String,
 }
 
 impl Entry {
@@ -174,7 +199,15 @@ pub fn validate(cache: &Cache, owned: &dyn Fn(&str) -> Option<String>) -> Result
         if !f.redirects.is_empty() && !f.redirects.ends_with('\n') {
             return bad("a malformed redirect list");
         }
-        if !f.redirects.lines().all(|l| redirect_line_ok(l, &prefix)) {
+        if !f.pageless.is_empty() && !f.pageless.ends_with('\n') {
+            return bad("a malformed redirect list");
+        }
+        if !f
+            .redirects
+            .lines()
+            .chain(f.pageless.lines())
+            .all(|l| redirect_line_ok(l, &prefix))
+        {
             return bad("a redirect rule that is not its own short link");
         }
         if !hash_ok(&f.style_hash) || f.script_hash.as_deref().is_some_and(|h| !hash_ok(h)) {
@@ -325,8 +358,15 @@ pub fn write(out: &Path, cache: &mut Cache) -> anyhow::Result<()> {
 /// The build's context: the running binary (a rebuilt biopage may render
 /// differently even under the same version number), agency.toml's bytes and
 /// the options that change every creator's output.
-pub fn context(agency_dir: &Path, base_url: Option<&str>) -> String {
+pub fn context(agency_dir: &Path, base_url: Option<&str>, deploy: Option<&str>) -> String {
     let mut h = Sha256::new();
+    // the host (and a split shard) decide the short-link pages and root
+    // files: a change of host rebuilds every creator
+    if let Some(d) = deploy {
+        h.update(b"deploy:");
+        h.update(d.as_bytes());
+        h.update([0]);
+    }
     h.update(env!("CARGO_PKG_VERSION"));
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
         h.update(meta.len().to_le_bytes());
@@ -492,6 +532,7 @@ mod tests {
             until: Some(150),
             files: vec![],
             fragment: Fragment::default(),
+            weight: Weight::default(),
         };
         assert!(e.holds("k", 100) && e.holds("k", 149));
         assert!(!e.holds("k", 150) && !e.holds("k", 99) && !e.holds("j", 120));

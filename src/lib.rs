@@ -13,6 +13,7 @@ pub mod emit;
 pub mod fault;
 pub mod files;
 pub mod hash;
+pub mod hosts;
 pub mod i18n;
 pub mod icons;
 pub mod images;

@@ -36,9 +36,11 @@ pub struct Settings {
     pub disclosure: Option<At<String>>,
     pub networks: Vec<NetworkInput>,
     pub analytics: Option<AnalyticsInput>,
-    /// `go_pages = false`: short links only as `_redirects` lines, no
-    /// `go/<id>/` page per link (for hosts that honour `_redirects`).
-    pub go_pages: Option<At<bool>>,
+    /// `go_pages`: which short links get a `go/<id>/` page (`"all"` or
+    /// `true`, `"products"`, `false`); the others are redirect rules only.
+    pub go_pages: Option<At<crate::hosts::GoPages>>,
+    /// `[deploy] host`: where the output is published.
+    pub host: Option<At<crate::hosts::Host>>,
     pub style: StyleInput,
     /// `[strings]`: UI string overrides (keys already checked), in file order.
     pub strings: Vec<(String, At<String>)>,

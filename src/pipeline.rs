@@ -10,10 +10,11 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Failure};
 use crate::emit::{self, Staging};
+use crate::hosts::{self, GoPages, Host};
 use crate::images::Images;
 use crate::model::{Settings, Site};
 use crate::render::Renderer;
-use crate::resolve::{self, Resolved};
+use crate::resolve::{self, Redirect, Resolved};
 use crate::text::root_path;
 use crate::{files, load, themes};
 use std::collections::HashMap;
@@ -30,6 +31,9 @@ pub struct Options {
     pub only: Option<String>,
     /// Agency: build part `i` of `n` (1-based), chosen by handle.
     pub shard: Option<(u32, u32)>,
+    /// Agency, with `shard`: this shard is a deployment of its own, whose
+    /// root files hold its creators only.
+    pub split: bool,
     /// Agency: write the creators that built, list the others, exit 1.
     pub keep_going: bool,
     /// Replace an output directory that biopage did not make.
@@ -73,6 +77,11 @@ pub struct Summary {
     /// incremental record that was ignored, and why).
     pub notes: Vec<String>,
     pub elapsed: std::time::Duration,
+    /// The whole output as the hosts' limits count it (creators carried
+    /// over included).
+    pub stats: hosts::limits::Stats,
+    /// The host built for, whose limits `stats` is checked against.
+    pub host: Option<Host>,
 }
 
 /// A site's files, relative to its own directory in the output.
@@ -196,9 +205,12 @@ pub(crate) fn render_with(
             Err(d) => errors.push(d),
         }
     }
-    let go_pages = if resolved.go_pages { max_go } else { 0 };
     let mut go = renderer.go_pages(main);
-    for r in resolved.redirects.iter().take(go_pages) {
+    let paged = resolved
+        .redirects
+        .iter()
+        .filter(|r| resolved.go_pages.page_for(r.product));
+    for r in paged.take(max_go) {
         match go.render(r) {
             Ok(html) => out.push((format!("{}index.html", r.path), html.into_bytes())),
             Err(d) => {
@@ -215,20 +227,7 @@ pub(crate) fn render_with(
         return Err(errors);
     }
     if standalone {
-        out.push((
-            "_headers".into(),
-            files::headers(
-                &root,
-                &[renderer.page_style_hash(main)],
-                &main.script_hash.iter().cloned().collect::<Vec<_>>(),
-                &main.analytics.iter().collect::<Vec<_>>(),
-            )
-            .into_bytes(),
-        ));
-        out.push((
-            "_redirects".into(),
-            files::redirects(&root, &resolved.redirects, resolved.go_pages).into_bytes(),
-        ));
+        out.extend(site_host_files(&resolved, renderer, &root));
         out.push(("sitemap.xml".into(), files::sitemap(&resolved).into_bytes()));
         out.push((
             "robots.txt".into(),
@@ -287,6 +286,62 @@ pub(crate) fn render_with(
     })
 }
 
+/// The files a single site's host reads at its root (see `hosts`).
+fn site_host_files(resolved: &Resolved, renderer: &Renderer, root: &str) -> Vec<(String, Vec<u8>)> {
+    let main = &resolved.pages[0];
+    let styles = [renderer.page_style_hash(main)];
+    let scripts: Vec<String> = main.script_hash.iter().cloned().collect();
+    let analytics: Vec<_> = main.analytics.iter().collect();
+    let (paged, pageless): (Vec<Redirect>, Vec<Redirect>) = resolved
+        .redirects
+        .iter()
+        .cloned()
+        .partition(|r| resolved.go_pages.page_for(r.product));
+    let (paged, pageless) = (
+        files::redirect_lines(root, &paged),
+        files::redirect_lines(root, &pageless),
+    );
+    // one part when every short link is alike, as builds before hosts wrote
+    let parts: Vec<(&str, bool)> = match resolved.go_pages {
+        GoPages::All => vec![(paged.as_str(), true)],
+        GoPages::None => vec![(pageless.as_str(), false)],
+        GoPages::Products => vec![(paged.as_str(), true), (pageless.as_str(), false)],
+    };
+    let underscore_redirects = netlify_forced(
+        resolved.host,
+        files::capped_redirects(files::SITE_REDIRECTS_HEADER, &parts),
+    );
+    let inputs = hosts::Inputs {
+        root,
+        creators: &[],
+        parts: &parts,
+        headers: &files::security_header_list(&styles, &scripts, &analytics),
+        underscore_headers: &files::headers(root, &styles, &scripts, &analytics),
+        underscore_redirects: &underscore_redirects,
+    };
+    hosts::root_files(resolved.host, &inputs)
+}
+
+/// Netlify serves an existing file before an unforced rule, so on Netlify
+/// (named as the host) short links are forced (`302!`) and answer with a
+/// real redirect even where their page exists. Not for Cloudflare Pages,
+/// whose parser drops a line with `302!`, and not when no host is named
+/// (the file is then read by both).
+pub(crate) fn netlify_forced(host: Option<Host>, redirects: String) -> String {
+    if host != Some(Host::Netlify) {
+        return redirects;
+    }
+    let mut out = String::with_capacity(redirects.len() + redirects.len() / 64);
+    for line in redirects.lines() {
+        out.push_str(line);
+        if !line.starts_with('#') && line.ends_with(" 302") {
+            out.push('!');
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Files of `static/` that may not be copied: host files and the marker
 /// (their only writer is biopage), a file where biopage writes a folder or
 /// inside a file it writes, the pages and short links, and a name that
@@ -294,7 +349,7 @@ pub(crate) fn render_with(
 /// Other written files (icons, robots.txt, 404.html) may be replaced.
 fn static_conflict(rel: &str, generated: &[String], pages: &[String]) -> Option<String> {
     let lower = rel.to_lowercase();
-    if ["_headers", "_redirects", crate::emit::MARKER].contains(&lower.as_str()) {
+    if crate::hosts::HOST_FILES.contains(&lower.as_str()) || lower == crate::emit::MARKER {
         return Some("has the name of a file biopage writes for the host".into());
     }
     if lower == "go" || lower.starts_with("go/") {
@@ -324,11 +379,10 @@ fn static_conflict(rel: &str, generated: &[String], pages: &[String]) -> Option<
 
 /// How many `go/<id>/` pages a site gets.
 pub(crate) fn go_page_count(r: &Resolved) -> usize {
-    if r.go_pages {
-        r.redirects.len()
-    } else {
-        0
-    }
+    r.redirects
+        .iter()
+        .filter(|x| r.go_pages.page_for(x.product))
+        .count()
 }
 
 /// The folders of a site that biopage reads, which no output may be in.
@@ -358,14 +412,48 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         prepare_checks(&site, &out_real)?;
     }
     let renderer = Renderers::default().get(dir, &site, &resolved)?;
-    let rendered = render(&site, resolved, &renderer, true, &images)?;
+    let mut rendered = render(&site, resolved, &renderer, true, &images)?;
+    if rendered.resolved.host == Some(Host::S3) {
+        let mut rels: Vec<String> = rendered
+            .files
+            .iter()
+            .map(|(r, _)| r.clone())
+            .chain(
+                rendered
+                    .copies
+                    .iter()
+                    .chain(&rendered.made)
+                    .map(|(_, r)| r.clone()),
+            )
+            .collect();
+        rels.sort();
+        let meta = hosts::s3::metadata(&rels, false);
+        rendered
+            .files
+            .push((hosts::s3::FILE.into(), meta.into_bytes()));
+    }
     let staging = Staging::new(&output)?;
     write_site(&staging, "", &rendered)?;
     let files = staging.files();
     staging.commit(&output_id(&rendered))?;
     // one site: what it no longer uses leaves the cache
     images.prune();
+    let w = weight(&rendered);
+    let stats = hosts::limits::Stats {
+        files: w.files + 1, // the marker
+        bytes: w.bytes,
+        largest: (w.largest, w.largest_path),
+        fullest_dir: (
+            w.fullest + u64::from(w.fullest_path.is_empty()),
+            w.fullest_path,
+        ),
+        redirect_rules: rule_count(&rendered, "_redirects", |l| !l.starts_with('#')),
+        header_rules: rule_count(&rendered, "_headers", |l| !l.starts_with([' ', '\t', '#'])),
+        ..Default::default()
+    };
     Ok(Summary {
+        stats,
+        host: rendered.resolved.host,
         creators: 1,
         rebuilt: 1,
         pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),
@@ -376,6 +464,69 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         elapsed: started.elapsed(),
         ..Summary::default()
     })
+}
+
+/// The rules of a host file the site writes: its non-empty lines that
+/// `rule` accepts.
+fn rule_count(r: &Rendered, name: &str, rule: impl Fn(&str) -> bool) -> u64 {
+    r.files
+        .iter()
+        .filter(|(rel, _)| rel == name)
+        .flat_map(|(_, bytes)| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| !l.trim().is_empty() && rule(l))
+        .count() as u64
+}
+
+/// What a site's output weighs: its files, their bytes, the largest one
+/// and the directory with the most entries (the hosts' limits).
+pub(crate) fn weight(r: &Rendered) -> crate::incremental::Weight {
+    let mut w = crate::incremental::Weight::default();
+    let mut dirs: HashMap<&str, std::collections::HashSet<&str>> = HashMap::new();
+    let add = |w: &mut crate::incremental::Weight, rel: &str, len: u64| {
+        w.files += 1;
+        w.bytes += len;
+        if len > w.largest {
+            w.largest = len;
+            w.largest_path = rel.to_string();
+        }
+    };
+    let sizes = r
+        .files
+        .iter()
+        .map(|(rel, b)| (rel.as_str(), b.len() as u64));
+    let on_disk = r.copies.iter().chain(&r.made).map(|(src, rel)| {
+        (
+            rel.as_str(),
+            std::fs::metadata(src).map(|m| m.len()).unwrap_or(0),
+        )
+    });
+    for (rel, len) in sizes.chain(on_disk) {
+        add(&mut w, rel, len);
+        // every folder on the way holds the next name
+        let mut rest = rel;
+        let mut parent = "";
+        while let Some((head, tail)) = rest.split_once('/') {
+            let end = parent.len() + head.len();
+            let here = &rel[..end];
+            dirs.entry(parent).or_default().insert(here);
+            parent = &rel[..end + 1];
+            rest = tail;
+        }
+        dirs.entry(parent).or_default().insert(rel);
+    }
+    if let Some((dir, names)) = dirs
+        .iter()
+        .max_by_key(|(d, n)| (n.len(), std::cmp::Reverse(*d)))
+    {
+        w.fullest = names.len() as u64;
+        w.fullest_path = dir.trim_end_matches('/').to_string();
+    }
+    w
 }
 
 /// The id a site's output is marked with: a digest of what it holds, so

@@ -15,10 +15,11 @@ use super::{Agency, Creator};
 use crate::diag::{Diagnostics, Failure};
 use crate::emit::{self, Staging};
 use crate::files;
+use crate::hosts::{self, limits::Stats, GoPages, Host};
 use crate::incremental::{self, Cache, Entry, Fragment};
 use crate::pipeline::{go_page_count, images_for, prepare_checks, write_site, Options, Summary};
 use crate::render::Renderer;
-use crate::resolve::Resolved;
+use crate::resolve::{Redirect, Resolved};
 use rayon::prelude::*;
 use sha2::Digest as _;
 use std::collections::{BTreeMap, HashSet};
@@ -91,7 +92,11 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         (None, Some((i, n))) => Selection::Shard(i, n),
         (None, None) => Selection::All,
     };
-    let template = agency.template(opts.resolve.base_url.as_deref());
+    let host = agency.host(&opts.resolve);
+    let template = agency.template(&opts.resolve);
+    // a split shard is a deployment of its own: its root files hold its
+    // creators only (see `root_creators`)
+    let split = opts.split && matches!(selection, Selection::Shard(..));
     let path_of = |h: &str| super::creator_path(template.as_deref(), h);
     let known: HashSet<&str> = agency.creators.iter().map(|c| c.handle.as_str()).collect();
     let mut notes = Vec::new();
@@ -108,7 +113,15 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                 None
             }
         };
-    let context = incremental::context(dir, opts.resolve.base_url.as_deref());
+    let deploy = match (host, split) {
+        (None, false) => None,
+        (h, split) => Some(format!(
+            "{}{}",
+            h.map(|h| h.name()).unwrap_or("-"),
+            if split { " split" } else { "" }
+        )),
+    };
+    let context = incremental::context(dir, opts.resolve.base_url.as_deref(), deploy.as_deref());
     let same_context = previous.as_ref().is_some_and(|c| c.context == context);
     // Folders of the current output are carried only when biopage made it
     // (never those of a directory replaced with --force).
@@ -208,6 +221,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         let rendered = crate::pipeline::render(&site, resolved, &renderer, false, &images)?;
         write_site(&staging, &format!("{handle}/"), &rendered)?;
         let files = rendered.files.len() + rendered.copies.len() + rendered.made.len();
+        entry.weight = crate::pipeline::weight(&rendered);
         Ok(Outcome::Rebuilt {
             entry,
             pages: rendered.resolved.pages.len() + go_page_count(&rendered.resolved),
@@ -317,15 +331,46 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         Selection::Shard(i, _) => i == 1 || previous.as_ref().is_some_and(|p| p.root_files),
         Selection::Only(_) => previous.as_ref().is_some_and(|p| p.root_files),
     };
+    let mut root_weight = Vec::new();
     if writes_root {
-        let fragments: Vec<&Fragment> = cache.creators.values().map(|e| &e.fragment).collect();
-        let root_files = agency_files(template.as_deref(), &fragments);
+        // A split shard's root files name only the creators in its output;
+        // otherwise every creator's (the shards' union is the full build).
+        let mine: Vec<(&String, &Entry)> = cache
+            .creators
+            .iter()
+            .filter(|(_, e)| !split || e.output.is_some())
+            .collect();
+        let fragments: Vec<&Fragment> = mine.iter().map(|(_, e)| &e.fragment).collect();
+        let paths: Vec<String> = mine.iter().map(|(h, _)| path_of(h)).collect();
+        let root_files = agency_files(host, template.as_deref(), &fragments, &paths);
         for (rel, bytes) in &root_files {
             staging.write(rel, bytes)?;
+            root_weight.push((rel.clone(), bytes.len() as u64));
         }
         summary.files += root_files.len();
         cache.root_files = true;
     }
+    if host == Some(crate::hosts::Host::S3) {
+        // every file of the output, carried creators' too
+        let mut rels: Vec<String> = walkdir::WalkDir::new(staging.path())
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                e.path()
+                    .strip_prefix(staging.path())
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+            })
+            .collect();
+        rels.sort();
+        let meta = crate::hosts::s3::metadata(&rels, true);
+        staging.write(crate::hosts::s3::FILE, meta.as_bytes())?;
+        root_weight.push((crate::hosts::s3::FILE.to_string(), meta.len() as u64));
+        summary.files += 1;
+    }
+    summary.stats = output_stats(&cache, &root_weight, host);
+    summary.host = host;
     cache.build = output_id(&cache);
     staging.commit(&cache.build)?;
     incremental::write(&opts.out, &mut cache)?;
@@ -392,6 +437,14 @@ fn new_entry(
     now: i64,
 ) -> Entry {
     let (from, until) = incremental::window(&incremental::schedule_bounds(site), now);
+    // with go_pages = "products", `redirects` holds the short links that
+    // have a page and `pageless` the others; otherwise `redirects` all
+    let (paged, pageless): (Vec<Redirect>, Vec<Redirect>) =
+        if resolved.go_pages == GoPages::Products {
+            resolved.redirects.iter().cloned().partition(|r| r.product)
+        } else {
+            (resolved.redirects.clone(), Vec::new())
+        };
     Entry {
         input,
         output: None,
@@ -400,14 +453,80 @@ fn new_entry(
         files: stamps,
         fragment: Fragment {
             // the path the build gives the creator, never its own base_url
-            redirects: files::redirect_lines(path, &resolved.redirects),
-            go_pages: resolved.go_pages,
+            redirects: files::redirect_lines(path, &paged),
+            go_pages: resolved.go_pages != GoPages::None,
             sitemap_url: resolved.base_url.clone(),
             style_hash: renderer.page_style_hash(&resolved.pages[0]),
             script_hash: resolved.pages[0].script_hash.clone(),
             analytics: resolved.pages[0].analytics.clone(),
+            pageless: if resolved.go_pages == GoPages::Products {
+                files::redirect_lines(path, &pageless)
+            } else {
+                String::new()
+            },
         },
+        weight: Default::default(),
     }
+}
+
+/// What the output holds as the hosts' limits count it: every creator in
+/// it (rendered now or carried, from its record) and the root files.
+fn output_stats(cache: &Cache, root: &[(String, u64)], host: Option<Host>) -> Stats {
+    let mut s = Stats {
+        creators: cache.creators.len() as u64,
+        ..Stats::default()
+    };
+    let mut root_entries = root.len() as u64 + 1; // the marker
+    for (handle, e) in cache.creators.iter().filter(|(_, e)| e.output.is_some()) {
+        let w = &e.weight;
+        root_entries += 1;
+        s.files += w.files;
+        s.bytes += w.bytes;
+        if w.largest > s.largest.0 {
+            s.largest = (w.largest, format!("{handle}/{}", w.largest_path));
+        }
+        if w.fullest > s.fullest_dir.0 {
+            s.fullest_dir = (
+                w.fullest,
+                format!("{handle}/{}", w.fullest_path)
+                    .trim_end_matches('/')
+                    .to_string(),
+            );
+        }
+    }
+    for (rel, len) in root {
+        s.files += 1;
+        s.bytes += len;
+        if *len > s.largest.0 {
+            s.largest = (*len, rel.clone());
+        }
+    }
+    if root_entries > s.fullest_dir.0 {
+        s.fullest_dir = (root_entries, String::new());
+    }
+    if host.is_some_and(Host::reads_underscore_files) {
+        let fragments: Vec<&Fragment> = cache.creators.values().map(|e| &e.fragment).collect();
+        let parts = fragment_parts(&fragments);
+        s.redirect_rules = files::capped_redirects("", &parts)
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count() as u64;
+        s.header_rules = 1;
+    }
+    s
+}
+
+/// Each creator's short links as [`hosts::Parts`]: the lines that have a
+/// page and, with `go_pages = "products"`, those that have none.
+fn fragment_parts<'a>(fragments: &[&'a Fragment]) -> Vec<(&'a str, bool)> {
+    let mut parts = Vec::with_capacity(fragments.len());
+    for f in fragments {
+        parts.push((f.redirects.as_str(), f.go_pages));
+        if !f.pageless.is_empty() {
+            parts.push((f.pageless.as_str(), false));
+        }
+    }
+    parts
 }
 
 /// The key of a creator's output: the biopage version, the templates and
@@ -420,7 +539,12 @@ fn creator_key(rendered_by: &Renderer, site: &crate::model::Site, resolved: &Res
     h.update(rendered_by.fingerprint.as_bytes());
     h.update(serde_json::to_vec(&resolved.pages).unwrap_or_default());
     h.update(serde_json::to_vec(&resolved.redirects).unwrap_or_default());
-    h.update([resolved.go_pages as u8]);
+    h.update([resolved.go_pages.key()]);
+    if resolved.go_pages == GoPages::Products {
+        for r in &resolved.redirects {
+            h.update([r.product as u8]);
+        }
+    }
     for i in &resolved.images {
         h.update(i.out.as_bytes());
     }
@@ -440,9 +564,17 @@ fn creator_key(rendered_by: &Renderer, site: &crate::model::Site, resolved: &Res
     format!("{:x}", h.finalize())
 }
 
-/// `_headers`, `_redirects`, `sitemap.xml` and `robots.txt` for the whole
-/// agency: hosts read them only at the root of what is published.
-fn agency_files(template: Option<&str>, fragments: &[&Fragment]) -> Vec<(String, Vec<u8>)> {
+/// The host's files (`_headers` and `_redirects`, the nginx or Caddy
+/// snippet …), `sitemap.xml` and `robots.txt` for the whole agency: hosts
+/// read them only at the root of what is published. Every rule comes from
+/// the creators' fragments, whose lines start with the path the build gives
+/// each creator (`paths`, in the same order), never with what it wrote.
+fn agency_files(
+    host: Option<Host>,
+    template: Option<&str>,
+    fragments: &[&Fragment],
+    paths: &[String],
+) -> Vec<(String, Vec<u8>)> {
     let mut hashes: Vec<String> = fragments.iter().map(|f| f.style_hash.clone()).collect();
     hashes.sort();
     hashes.dedup();
@@ -452,13 +584,13 @@ fn agency_files(template: Option<&str>, fragments: &[&Fragment]) -> Vec<(String,
         .collect();
     scripts.sort();
     scripts.dedup();
-    let parts: Vec<(&str, bool)> = fragments
-        .iter()
-        .map(|f| (f.redirects.as_str(), f.go_pages))
-        .collect();
-    let redirects = files::capped_redirects(
-        "# biopage short links: /<handle>/go/<id>/ -> tagged destination\n",
-        &parts,
+    let parts = fragment_parts(fragments);
+    let redirects = crate::pipeline::netlify_forced(
+        host,
+        files::capped_redirects(
+            "# biopage short links: /<handle>/go/<id>/ -> tagged destination\n",
+            &parts,
+        ),
     );
     let urls: Vec<&str> = fragments.iter().map(|f| f.sitemap_url.as_str()).collect();
     let mut analytics: Vec<&crate::analytics::Analytics> = Vec::new();
@@ -467,14 +599,20 @@ fn agency_files(template: Option<&str>, fragments: &[&Fragment]) -> Vec<(String,
             analytics.push(a);
         }
     }
-    let mut out = vec![
-        // one policy for every creator: the union of their analytics providers
-        (
-            "_headers".to_string(),
-            files::security_headers("/", &hashes, &scripts, &analytics).into_bytes(),
-        ),
-        ("_redirects".to_string(), redirects.into_bytes()),
-    ];
+    let root = template
+        .and_then(files::agency_root)
+        .map(|r| crate::text::root_path(&r))
+        .unwrap_or_else(|| "/".into());
+    // one policy for every creator: the union of their analytics providers
+    let inputs = hosts::Inputs {
+        root: &root,
+        creators: paths,
+        parts: &parts,
+        headers: &files::security_header_list(&hashes, &scripts, &analytics),
+        underscore_headers: &files::security_headers("/", &hashes, &scripts, &analytics),
+        underscore_redirects: &redirects,
+    };
+    let mut out = hosts::root_files(host, &inputs);
     // Creators under one host share a sitemap and robots.txt at its root.
     if let Some(root) = template.and_then(files::agency_root) {
         out.push(("sitemap.xml".into(), files::sitemap_of(&urls).into_bytes()));

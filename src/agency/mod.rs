@@ -31,6 +31,11 @@ pub const RESERVED_HANDLES: &[&str] = &[
     "go",
     "static",
     "campaigns",
+    // the hosts' files (see hosts::HOST_FILES; the others start with a dot
+    // or an underscore, which no handle does)
+    "biopage.nginx.conf",
+    "biopage.caddy",
+    "biopage.s3.json",
 ];
 
 pub struct Agency {
@@ -270,12 +275,20 @@ impl Agency {
     }
 
     /// The template every creator's address is made from: `--base-url`
-    /// (with `/{handle}/` added when it has none), else agency.toml's.
-    pub fn template(&self, cli: Option<&str>) -> Option<String> {
+    /// (with `/{handle}/` added when it has none), else agency.toml's, else
+    /// on GitHub Pages the repository's site (see `resolve`).
+    pub fn template(&self, opts: &resolve::Options) -> Option<String> {
         template(
-            cli,
+            opts.base_url.as_deref(),
             self.settings.base_url.as_ref().map(|b| b.value.as_str()),
         )
+        .or_else(|| resolve::fallback_base(self.host(opts), opts, true))
+    }
+
+    /// Where the agency is published: `--host`, else agency.toml's
+    /// `[deploy] host` (a creator cannot choose: see `resolve`).
+    pub fn host(&self, opts: &resolve::Options) -> Option<crate::hosts::Host> {
+        opts.host.or(self.settings.host.as_ref().map(|h| h.value))
     }
 }
 

@@ -24,6 +24,10 @@ pub struct Args {
     /// Agency: build part I of N (by handle), for N parallel CI runners.
     #[arg(long, value_name = "I/N", value_parser = crate::agency::parse_shard)]
     pub shard: Option<(u32, u32)>,
+    /// Agency, with --shard: make this shard a deployment of its own (its
+    /// root files hold its creators only), for an agency too large for one.
+    #[arg(long, requires = "shard")]
+    pub split: bool,
     /// Agency: write the creators that build and list the ones that fail (exit status 1).
     #[arg(long)]
     pub keep_going: bool,
@@ -53,6 +57,7 @@ impl Args {
             resolve: self.resolve.options(),
             only: self.only.clone(),
             shard: self.shard,
+            split: self.split,
             keep_going: self.keep_going,
             force: self.force,
             progress,

@@ -198,12 +198,6 @@ impl<'a> Doc<'a> {
         }
     }
 
-    pub(super) fn boolean_at(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<bool>> {
-        let span = get(t, key)?.span();
-        let b = self.boolean(t, key)?;
-        Some(At::new(b, self.loc(span)))
-    }
-
     pub(super) fn number(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<f64>> {
         let v = get(t, key)?;
         let n = match v.get_ref() {

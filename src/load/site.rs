@@ -13,9 +13,14 @@ impl<'a> Doc<'a> {
             base_url: self.string(root, "base_url"),
             language: self.string(root, "language"),
             theme: self.string(root, "theme"),
-            go_pages: self.boolean_at(root, "go_pages"),
+            go_pages: self.go_pages(root),
             ..Settings::default()
         };
+        if let Some(v) = self.table(root, "deploy") {
+            let t = as_table(v);
+            self.unknown_keys(t, DEPLOY_KEYS, "[deploy]");
+            s.host = self.host(t);
+        }
         if let Some(v) = self.table(root, "tracking") {
             let t = as_table(v);
             self.unknown_keys(
@@ -145,6 +150,56 @@ impl<'a> Doc<'a> {
             }
         }
         s
+    }
+
+    /// `go_pages = "all" | "products" | false` (`true` is "all").
+    fn go_pages(&mut self, t: &DeTable<'_>) -> Option<At<crate::hosts::GoPages>> {
+        use crate::hosts::GoPages;
+        let v = get(t, "go_pages")?;
+        let loc = self.loc(v.span());
+        let value = match v.get_ref() {
+            DeValue::Boolean(true) => GoPages::All,
+            DeValue::Boolean(false) => GoPages::None,
+            DeValue::String(s) => match GoPages::parse_word(s) {
+                Some(g) => g,
+                None => {
+                    let help = match crate::diag::did_you_mean(s, GoPages::WORDS.iter().copied()) {
+                        Some(w) => format!("did you mean \"{w}\"?"),
+                        None => "write go_pages = \"all\" (every short link gets a page), \"products\" (only products do) or false (none: redirect rules only)".into(),
+                    };
+                    self.err(v.span(), format!("`go_pages` cannot be \"{s}\""), help);
+                    return None;
+                }
+            },
+            _ => {
+                self.wrong_type(
+                    "go_pages",
+                    v,
+                    "\"all\", \"products\" or false",
+                    "go_pages = \"products\"",
+                );
+                return None;
+            }
+        };
+        Some(At::new(value, loc))
+    }
+
+    /// `[deploy] host`: one of the hosts biopage knows.
+    fn host(&mut self, t: &DeTable<'_>) -> Option<At<crate::hosts::Host>> {
+        use crate::hosts::Host;
+        let name = self.string(t, "host")?;
+        match Host::parse(&name.value) {
+            Some(h) => Some(At::new(h, name.loc)),
+            None => {
+                let span = get(t, "host").map(|v| v.span()).unwrap_or(0..0);
+                let help = match crate::diag::did_you_mean(&name.value, Host::names()) {
+                    Some(h) => format!("did you mean \"{h}\"?"),
+                    None => format!("the hosts are: {}", Host::names().join(", ")),
+                };
+                self.err(span, format!("unknown host \"{}\"", name.value), help);
+                None
+            }
+        }
     }
 
     pub(super) fn profile(&mut self) -> Site {

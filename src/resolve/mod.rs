@@ -10,6 +10,7 @@
 //! and the one way a URL gets tagged.
 
 mod assets;
+mod deploy;
 mod items;
 mod jsonld;
 mod pages;
@@ -18,6 +19,7 @@ mod tagging;
 #[cfg(test)]
 mod testing;
 
+pub use deploy::fallback_base;
 pub use jsonld::escape_json_for_script;
 pub use settings::{agency_template, normalize_base};
 
@@ -34,6 +36,11 @@ pub struct Options {
     pub now: i64,
     /// `--base-url`, which beats every file.
     pub base_url: Option<String>,
+    /// `--host`, which beats `[deploy] host`.
+    pub host: Option<crate::hosts::Host>,
+    /// `GITHUB_REPOSITORY` (`owner/repo`), read by the command line: on
+    /// GitHub Pages with no base URL given, the site's address comes from it.
+    pub github_repository: Option<String>,
 }
 
 /// The built-in UTM defaults, lowest in precedence.
@@ -71,9 +78,11 @@ pub struct Resolved {
     pub pages: Vec<Page>,
     /// Short links of the main page's channel: `/go/<id>/` → tagged URL.
     pub redirects: Vec<Redirect>,
-    /// Whether each short link also gets a `go/<id>/` page (the default) or
-    /// only its `_redirects` line.
-    pub go_pages: bool,
+    /// Which short links also get a `go/<id>/` page (the others are only
+    /// redirect rules).
+    pub go_pages: crate::hosts::GoPages,
+    /// Where the site is published (`None`: not said; today's output).
+    pub host: Option<crate::hosts::Host>,
     pub images: Vec<ImageCopy>,
     pub warnings: Diagnostics,
 }
@@ -85,6 +94,10 @@ pub struct Redirect {
     pub path: String,
     pub target: String,
     pub sponsored: bool,
+    /// A product's short link (`go_pages = "products"` gives only these a
+    /// page). Not serialised: the output keys hash it only where it counts.
+    #[serde(skip)]
+    pub product: bool,
 }
 
 /// A file the image pipeline makes (see `images`), and where it goes.
@@ -235,8 +248,12 @@ pub fn resolve(
         all.extend(ctx.warnings);
         return Err(all);
     }
-    let go_pages = settings::layer(&site.settings.go_pages, agency.map(|a| &a.go_pages))
-        .is_none_or(|g| g.value);
+    let go_pages = deploy::go_pages(site, agency, basics.host, &mut ctx);
+    if ctx.errors.has_errors() {
+        let mut all = ctx.errors;
+        all.extend(ctx.warnings);
+        return Err(all);
+    }
     Ok(Resolved {
         lang: basics.lang,
         theme: basics.theme,
@@ -246,6 +263,7 @@ pub fn resolve(
         pages,
         redirects,
         go_pages,
+        host: basics.host,
         images: assets.images,
         warnings: ctx.warnings,
     })

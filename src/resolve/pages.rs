@@ -145,6 +145,7 @@ pub(super) fn build(
                     path: format!("go/{}/", p.id),
                     target: href.clone(),
                     sponsored: p.sponsored,
+                    product: item.kind == ItemKind::Product,
                 });
             }
             has_sponsored |= p.sponsored;

@@ -20,6 +20,7 @@ pub(super) struct Basics {
     pub networks: Vec<Network>,
     pub default_channel: String,
     pub channels: Vec<String>,
+    pub host: Option<crate::hosts::Host>,
 }
 
 /// The address, language, theme, networks and channels.
@@ -30,8 +31,9 @@ pub(super) fn basics(
     ctx: &mut Ctx,
 ) -> Basics {
     let s = &site.settings;
+    let host = super::deploy::host(site, agency, opts, ctx);
     // base_url: --base-url > profile > agency (which may hold {handle})
-    let base_url = base_url(site, agency, opts, ctx);
+    let base_url = base_url(site, agency, opts, host, ctx);
 
     let lang = match layer(&s.language, agency.map(|a| &a.language)) {
         None => Lang::En,
@@ -138,6 +140,7 @@ pub(super) fn basics(
         networks,
         default_channel,
         channels,
+        host,
     }
 }
 
@@ -256,7 +259,13 @@ pub fn normalize_base(raw: &str) -> Result<String, String> {
 /// root files give each creator the path the build assigns it, so a page
 /// elsewhere would not be served). Without a template, a creator's own
 /// `base_url` is its own domain (path `/`) or `/<handle>/`.
-fn base_url(site: &Site, agency: Option<&Settings>, opts: &Options, ctx: &mut Ctx) -> String {
+fn base_url(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+    host: Option<crate::hosts::Host>,
+    ctx: &mut Ctx,
+) -> String {
     let s = &site.settings;
     let handle = &site.handle.value;
     let template = agency.and_then(|a| {
@@ -264,16 +273,20 @@ fn base_url(site: &Site, agency: Option<&Settings>, opts: &Options, ctx: &mut Ct
             opts.base_url.as_deref(),
             a.base_url.as_ref().map(|b| b.value.as_str()),
         )
+        .or_else(|| super::deploy::fallback_base(host, opts, true))
     });
     let base_raw = match (&opts.base_url, &s.base_url) {
         (Some(cli), _) => Some(At::bare(template.clone().unwrap_or_else(|| cli.clone()))),
         (None, Some(b)) => Some(b.clone()),
-        (None, None) => template.clone().map(|t| {
-            let loc = agency
-                .and_then(|a| a.base_url.as_ref())
-                .and_then(|b| b.loc.clone());
-            At::new(t, loc)
-        }),
+        (None, None) => template
+            .clone()
+            .map(|t| {
+                let loc = agency
+                    .and_then(|a| a.base_url.as_ref())
+                    .and_then(|b| b.loc.clone());
+                At::new(t, loc)
+            })
+            .or_else(|| super::deploy::fallback_base(host, opts, false).map(At::bare)),
     };
     let Some(b) = base_raw else {
         ctx.error(

@@ -80,6 +80,10 @@ impl Rebuilder {
             resolve: crate::resolve::Options {
                 now: crate::cli::now(),
                 base_url: Some(self.base_url.clone()),
+                // the preview answers short links from `_redirects`, as
+                // Cloudflare Pages would, whatever the site is published on
+                host: Some(crate::hosts::Host::Cloudflare),
+                github_repository: None,
             },
             image_cache: Some(self.tmp.join("images")),
             only: self.only.clone(),
