@@ -8,13 +8,18 @@ For each N (default: 1000 10000) this generates the shared workload
 measures, in the same run and on the same disk:
 
   biopage   a clean build (output, cache and image cache removed first)
+  products  the same with `go_pages = "products"` in agency.toml: a go/
+            page for each product only, links as _redirects rules: the files
+            Hugo's output has (one page per creator and one per product), so
+            the comparison with Hugo is on equal work
   nogo      the same with `go_pages = false` in agency.toml (short links as
             _redirects rules only; the file is restored afterwards)
   copy      `cp -r` of biopage's output tree: the I/O floor of writing it
   hugo      `hugo` on the same workload (Debian's hugo)
   incr      biopage again after one creator changed (an incremental rebuild)
 
-Wall time, CPU time (user + system) and peak RSS come from GNU time. The disk
+Wall time, user and system CPU time and peak RSS come from GNU time; files
+and bytes per creator are counted in each output. The disk
 of this machine is noisy (small-file writes vary 2-4x between runs), so with
 --repeat R every measurement is taken R times and the median is reported.
 Run `cargo build --release` first. Standard library only.
@@ -33,14 +38,14 @@ BIOPAGE = os.path.join(REPO, "target", "release", "biopage")
 
 
 def timed(cmd, cwd=None):
-    """Runs cmd under GNU time; returns (wall s, cpu s, peak RSS MiB)."""
+    """Runs cmd under GNU time; returns (wall s, user s, system s, peak RSS MiB)."""
     fmt = "%e %U %S %M"
     out = subprocess.run(["/usr/bin/time", "-f", fmt, "-o", "/tmp/bench-time.txt"] + cmd, cwd=cwd,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if out.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr[-2000:]}")
     wall, user, sys_, rss = open("/tmp/bench-time.txt").read().split()[-4:]
-    return float(wall), float(user) + float(sys_), int(rss) / 1024
+    return float(wall), float(user), float(sys_), int(rss) / 1024
 
 
 def rm(path):
@@ -51,7 +56,14 @@ def rm(path):
 
 
 def count_files(path):
-    return sum(len(files) for _, _, files in os.walk(path))
+    """(files, bytes) of a tree; hard links count once per name, as a host
+    would upload them."""
+    files = size = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            files += 1
+            size += os.lstat(os.path.join(root, name)).st_size
+    return files, size
 
 
 def median(runs):
@@ -74,20 +86,32 @@ def bench(n, repeat, work, settle):
     base = os.path.join(work, f"n{n}")
     site, hugo_site = os.path.join(base, "agency"), os.path.join(base, "hugo")
     out, copy, hugo_out = os.path.join(base, "public"), os.path.join(base, "copy"), os.path.join(base, "hugo-public")
-    nogo_out = os.path.join(base, "public-nogo")
+    nogo_out, prod_out = os.path.join(base, "public-nogo"), os.path.join(base, "public-products")
     cache = os.path.join(base, ".public.biopage-cache.json")
     nogo_cache = os.path.join(base, ".public-nogo.biopage-cache.json")
+    prod_cache = os.path.join(base, ".public-products.biopage-cache.json")
     # image caches: a clean build makes every image (here: each creator's icons and card)
     images, nogo_images = os.path.join(base, ".public.biopage-images"), os.path.join(base, ".public-nogo.biopage-images")
+    prod_images = os.path.join(base, ".public-products.biopage-images")
     if not os.path.isdir(site):
         subprocess.run([sys.executable, GEN, str(n), site, "biopage"], check=True)
         subprocess.run([sys.executable, GEN, str(n), hugo_site, "hugo"], check=True)
     build = [BIOPAGE, "build", site, "-o", out, "--date", "2026-11-24", "-q"]
     agency_toml = os.path.join(site, "agency.toml")
     agency_text = open(agency_toml, encoding="utf-8").read()
-    rows = {"biopage": [], "copy": [], "hugo": [], "incr": [], "nogo": []}
+    rows = {"biopage": [], "products": [], "copy": [], "hugo": [], "incr": [], "nogo": []}
+
+    def variant(line, dest):
+        """A clean build with `line` first in agency.toml (restored after)."""
+        try:
+            open(agency_toml, "w", encoding="utf-8").write(line + "\n" + agency_text)
+            return timed([BIOPAGE, "build", site, "-o", dest, "--date", "2026-11-24", "-q"])
+        finally:
+            open(agency_toml, "w", encoding="utf-8").write(agency_text)
+
     for r in range(repeat):
-        fresh(settle, out, cache, images, copy, hugo_out, nogo_out, nogo_cache, nogo_images)
+        fresh(settle, out, cache, images, copy, hugo_out, nogo_out, nogo_cache, nogo_images,
+              prod_out, prod_cache, prod_images)
         rows["biopage"].append(timed(build))
         fresh(settle)
         rows["copy"].append(timed(["cp", "-r", out, copy]))
@@ -95,12 +119,12 @@ def bench(n, repeat, work, settle):
         rows["hugo"].append(timed(["hugo", "--quiet", "-s", hugo_site, "-d", hugo_out]))
         hugo_files = count_files(hugo_out)
         fresh(settle, hugo_out)
+        # equal work: a go/ page per product only, as Hugo writes
+        rows["products"].append(variant('go_pages = "products"', prod_out))
+        prod_files = count_files(prod_out)
+        fresh(settle, prod_out, prod_cache, prod_images)
         # the same agency with go_pages = false: short links as _redirects rules only
-        try:
-            open(agency_toml, "w", encoding="utf-8").write("go_pages = false\n" + agency_text)
-            rows["nogo"].append(timed([BIOPAGE, "build", site, "-o", nogo_out, "--date", "2026-11-24", "-q"]))
-        finally:
-            open(agency_toml, "w", encoding="utf-8").write(agency_text)
+        rows["nogo"].append(variant("go_pages = false", nogo_out))
         nogo_files = count_files(nogo_out)
         fresh(settle, nogo_out, nogo_cache, nogo_images)
         # change one creator and rebuild incrementally
@@ -114,7 +138,8 @@ def bench(n, repeat, work, settle):
     files = count_files(out)
     fresh(0, out, cache, images)
     return {k: median(v) for k, v in rows.items()}, {"biopage": files, "incr": files, "copy": files,
-                                                       "hugo": hugo_files, "nogo": nogo_files}
+                                                       "hugo": hugo_files, "nogo": nogo_files,
+                                                       "products": prod_files}
 
 
 def main():
@@ -128,22 +153,29 @@ def main():
     if not os.path.exists(BIOPAGE):
         sys.exit("build first: cargo build --release")
     os.makedirs(a.work, exist_ok=True)
+    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, median of {a.repeat} run(s), "
-             f"{a.settle:.0f} s settle time.", "",
-             "| N | what | files | wall s | CPU s | peak RSS MiB | vs Hugo (wall) | vs copy (wall) |",
-             "|---|---|---|---|---|---|---|---|"]
+             f"{a.settle:.0f} s settle time, at {commit}.", "",
+             "| N | what | files | files / creator | KiB / creator | wall s | user s | sys s | peak RSS MiB "
+             "| vs Hugo (wall) | vs Hugo (user) | vs copy (wall) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in a.n:
         res, files = bench(n, a.repeat, a.work, a.settle)
-        hugo_wall, copy_wall = res["hugo"][0], res["copy"][0]
-        for name, label in [("biopage", "biopage build (clean)"),
+        hugo_wall, hugo_user, copy_wall = res["hugo"][0], res["hugo"][1], res["copy"][0]
+        for name, label in [("biopage", "biopage build (clean), every go/ page"),
+                            ("products", "biopage build (clean), `go_pages = \"products\"` (Hugo's files)"),
                             ("nogo", "biopage build (clean), `go_pages = false`"),
                             ("incr", "biopage rebuild, 1 creator changed"),
                             ("copy", "cp -r of the output (I/O floor)"), ("hugo", "hugo 0.111")]:
-            wall, cpu, rss = res[name]
-            vs_copy = "" if name == "nogo" else f"{wall / copy_wall:.2f}×"
-            lines.append(f"| {n:,} | {label} | {files[name]:,} | {wall:.1f} | {cpu:.1f} | {rss:.0f} | "
-                         f"{hugo_wall / wall:.1f}× | {vs_copy} |")
-        lines.append(f"| {n:,} | incremental / clean | | {100 * res['incr'][0] / res['biopage'][0]:.1f} % | | | | |")
+            wall, user, sys_, rss = res[name]
+            count, size = files[name]
+            vs_copy = f"{wall / copy_wall:.2f}×" if name in ("biopage", "incr", "copy", "hugo") else ""
+            lines.append(f"| {n:,} | {label} | {count:,} | {count / n:.1f} | {size / n / 1024:.0f} | {wall:.1f} "
+                         f"| {user:.1f} | {sys_:.1f} | {rss:.0f} | {hugo_wall / wall:.1f}× | {user / hugo_user:.2f} "
+                         f"| {vs_copy} |")
+        lines.append(f"| {n:,} | incremental / clean | | | | {100 * res['incr'][0] / res['biopage'][0]:.1f} % "
+                     f"| | | | | | |")
     table = "\n".join(lines) + "\n"
     print(table)
     if a.out:
