@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics, Failure, Loc};
 use crate::model::Site;
 use crate::pipeline::{self, Renderers};
 use crate::resolve::{self, Resolved};
-use crate::{online, tracking};
+use crate::{hosts, online, tracking};
 use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::Path;
@@ -33,11 +33,83 @@ pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
         )));
     }
     let renderers = Renderers::default();
-    let (mut findings, pageless) = check_site(dir, None, opts, &renderers);
-    if pageless > REDIRECT_LIMIT {
-        findings.push(pageless_warning(pageless, &dir.join("profile.toml")));
+    let (mut findings, tally) = check_site(dir, None, opts, &renderers);
+    let profile = dir.join("profile.toml");
+    match tally.host {
+        None if tally.pageless > REDIRECT_LIMIT => {
+            findings.push(pageless_warning(tally.pageless, &profile));
+        }
+        Some(host) => {
+            let stats = tally.stats(1, true);
+            let at = tally.host_loc.clone().or(Some(Loc::file_only(&profile)));
+            findings.extend(Diagnostics(hosts::limits::check(host, &stats, at)));
+        }
+        None => {}
     }
     Ok(findings)
+}
+
+/// What `check` counts of a site for the host's limits: its short links
+/// with and without a page, what its output would weigh (images not yet
+/// encoded count as files of no size: a lower bound), and where the host
+/// was named.
+#[derive(Debug, Default)]
+struct Tally {
+    pageless: usize,
+    paged: usize,
+    weight: crate::incremental::Weight,
+    host: Option<hosts::Host>,
+    host_loc: Option<Loc>,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally, handle: &str) {
+        self.pageless += other.pageless;
+        self.paged += other.paged;
+        let (w, o) = (&mut self.weight, other.weight);
+        w.files += o.files;
+        w.bytes += o.bytes;
+        if o.largest > w.largest {
+            w.largest = o.largest;
+            w.largest_path = format!("{handle}/{}", o.largest_path);
+        }
+        if o.fullest > w.fullest {
+            w.fullest = o.fullest;
+            w.fullest_path = format!("{handle}/{}", o.fullest_path)
+                .trim_end_matches('/')
+                .to_string();
+        }
+        self.host = self.host.or(other.host);
+    }
+
+    /// The output's stats: `creators` sites (0 for one site) plus the root
+    /// files and the marker.
+    fn stats(&self, creators: usize, single: bool) -> hosts::limits::Stats {
+        let w = &self.weight;
+        let agency_root = if single { 0 } else { creators as u64 + 4 };
+        let (fullest, fullest_path) = if agency_root > w.fullest {
+            (agency_root, String::new())
+        } else {
+            (w.fullest, w.fullest_path.clone())
+        };
+        let underscore = self.host.is_some_and(hosts::Host::reads_underscore_files);
+        hosts::limits::Stats {
+            files: w.files + 1 + if single { 0 } else { 4 },
+            bytes: w.bytes,
+            largest: (w.largest, w.largest_path.clone()),
+            fullest_dir: (fullest, fullest_path),
+            // what files::capped_redirects writes: every rule without a
+            // page, and those with one up to the limit
+            redirect_rules: if underscore {
+                (self.pageless + self.paged.min(REDIRECT_LIMIT.saturating_sub(self.pageless))) as u64
+            } else {
+                0
+            },
+            header_rules: if underscore { 2 } else { 0 },
+            creators: if single { 0 } else { creators as u64 },
+            estimated: true,
+        }
+    }
 }
 
 /// One site: its errors, or its warnings plus the page-weight check; and the
@@ -48,12 +120,12 @@ fn check_site(
     agency: Option<&crate::model::Settings>,
     opts: &Options,
     renderers: &Renderers,
-) -> (Diagnostics, usize) {
+) -> (Diagnostics, Tally) {
     match pipeline::prepare(dir, agency, &opts.resolve) {
         Ok((site, resolved)) => {
             check_prepared(dir, site, resolved, agency.is_none(), opts, renderers)
         }
-        Err(d) => (d, 0),
+        Err(d) => (d, Tally::default()),
     }
 }
 
@@ -63,10 +135,10 @@ fn check_creator(
     c: &crate::agency::Creator,
     opts: &Options,
     renderers: &Renderers,
-) -> (Diagnostics, usize) {
+) -> (Diagnostics, Tally) {
     match agency.prepare(c, &opts.resolve) {
         Ok((site, resolved)) => check_prepared(&c.dir, site, resolved, false, opts, renderers),
-        Err(d) => (d, 0),
+        Err(d) => (d, Tally::default()),
     }
 }
 
@@ -77,18 +149,22 @@ fn check_prepared(
     standalone: bool,
     opts: &Options,
     renderers: &Renderers,
-) -> (Diagnostics, usize) {
+) -> (Diagnostics, Tally) {
     let mut findings = resolved.warnings.clone();
-    let pageless = resolved
-        .redirects
-        .iter()
-        .filter(|r| !resolved.go_pages.page_for(r.product))
-        .count();
+    let paged = pipeline::go_page_count(&resolved);
+    let mut tally = Tally {
+        pageless: resolved.redirects.len() - paged,
+        paged,
+        host: resolved.host,
+        host_loc: site.settings.host.as_ref().and_then(|h| h.loc.clone()),
+        ..Tally::default()
+    };
+    let images = resolved.images.len() as u64;
     let renderer = match renderers.get(dir, &site, &resolved) {
         Ok(r) => r,
         Err(d) => {
             findings.extend(d);
-            return (findings, pageless);
+            return (findings, tally);
         }
     };
     let destinations = if opts.online.is_some() {
@@ -99,6 +175,22 @@ fn check_prepared(
     match pipeline::render_with(&site, resolved, &renderer, standalone, 1) {
         Err(d) => findings.extend(d),
         Ok(rendered) => {
+            // one go/ page was rendered: the others weigh as much
+            let mut w = pipeline::weight(&rendered);
+            let one_go = rendered
+                .files
+                .iter()
+                .find(|(r, _)| r.starts_with("go/"))
+                .map(|(_, b)| b.len() as u64)
+                .unwrap_or(0);
+            let more = paged.saturating_sub(1) as u64;
+            w.files += more + images;
+            w.bytes += more * one_go;
+            if paged as u64 > w.fullest {
+                w.fullest = paged as u64;
+                w.fullest_path = "go".into();
+            }
+            tally.weight = w;
             for (rel, bytes) in rendered
                 .files
                 .iter()
@@ -121,7 +213,7 @@ fn check_prepared(
     if let Some(settings) = &opts.online {
         findings.extend(check_online(&destinations, settings));
     }
-    (findings, pageless)
+    (findings, tally)
 }
 
 fn gzipped_len(bytes: &[u8]) -> usize {
@@ -215,7 +307,7 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
     };
     let creators = agency.select(opts.only.as_deref())?;
     let renderers = Renderers::default();
-    let results: Vec<(Diagnostics, usize)> = creators
+    let results: Vec<(Diagnostics, Tally)> = creators
         .par_iter()
         .map(|c| check_creator(&agency, c, opts, &renderers))
         .collect();
@@ -225,16 +317,32 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
             findings.extend(d.clone());
         }
     }
-    let mut pageless = 0;
-    for (d, n) in results {
+    let mut tally = Tally::default();
+    let count = results.len();
+    for ((d, t), c) in results.into_iter().zip(&creators) {
         findings.extend(d);
-        pageless += n;
+        tally.add(t, &c.handle);
     }
-    // Short links with a go/ page need no warning past the limit: the build
-    // writes the first REDIRECT_LIMIT of their rules and the pages answer
-    // the rest (see files::capped_redirects).
-    if pageless > REDIRECT_LIMIT {
-        findings.push(pageless_warning(pageless, &dir.join("agency.toml")));
+    let agency_toml = dir.join("agency.toml");
+    match agency.host(&opts.resolve) {
+        // Short links with a go/ page need no warning past the limit: the
+        // build writes the first REDIRECT_LIMIT of their rules and the pages
+        // answer the rest (see files::capped_redirects).
+        None if tally.pageless > REDIRECT_LIMIT => {
+            findings.push(pageless_warning(tally.pageless, &agency_toml));
+        }
+        Some(host) => {
+            tally.host = Some(host);
+            let at = agency
+                .settings
+                .host
+                .as_ref()
+                .and_then(|h| h.loc.clone())
+                .or(Some(Loc::file_only(&agency_toml)));
+            let stats = tally.stats(count, false);
+            findings.extend(Diagnostics(hosts::limits::check(host, &stats, at)));
+        }
+        None => {}
     }
     Ok(findings)
 }

@@ -477,6 +477,7 @@ fn output_stats(cache: &Cache, root: &[(String, u64)], host: Option<Host>) -> St
         ..Stats::default()
     };
     let mut root_entries = root.len() as u64 + 1; // the marker
+    s.files += 1;
     for (handle, e) in cache.creators.iter().filter(|(_, e)| e.output.is_some()) {
         let w = &e.weight;
         root_entries += 1;

@@ -73,6 +73,13 @@ impl Args {
             for w in summary.warnings.iter().filter(|w| !w.is_error()) {
                 eprint!("{w}");
             }
+            // before anything is uploaded: what the host would refuse
+            if let Some(host) = summary.host {
+                let at = crate::hosts::limits::host_file(&self.dir);
+                for w in crate::hosts::limits::check(host, &summary.stats, at) {
+                    eprint!("{w}");
+                }
+            }
         }
         for (handle, diags) in &summary.failed {
             eprintln!("creator {handle} failed:");
@@ -125,9 +132,23 @@ impl Args {
                 n => format!(" ({})", plural(n, "warning")),
             }
         );
+        let st = &s.stats;
+        let size = crate::hosts::limits::bytes(st.bytes);
         if !crate::agency::is_agency(&self.dir) {
-            return format!("built {}: {tail}", plural(s.pages, "page"));
+            return format!(
+                "built {}: {tail}; the output holds {} ({size})",
+                plural(s.pages, "page"),
+                plural(st.files as usize, "file")
+            );
         }
+        let per = match st.creators {
+            0 => String::new(),
+            n => format!(
+                ", {:.1} files and {} per creator",
+                st.files as f64 / n as f64,
+                crate::hosts::limits::bytes(st.bytes / n)
+            ),
+        };
         let what = match (&self.only, self.shard) {
             (Some(h), _) => format!("creator {h}"),
             (None, Some((i, n))) => format!("shard {i}/{n}: {}", plural(s.creators, "creator")),
@@ -139,10 +160,11 @@ impl Args {
             n => format!("; {n} other creators of the output left as they were"),
         };
         format!(
-            "built {what} ({} rendered, {} unchanged), {}, {tail}{kept}",
+            "built {what} ({} rendered, {} unchanged), {}, {tail}{kept}; the output holds {} ({size}{per})",
             s.rebuilt,
             s.creators - s.rebuilt,
             plural(s.pages, "page"),
+            plural(st.files as usize, "file"),
         )
     }
 }

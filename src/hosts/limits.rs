@@ -188,6 +188,17 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
     out.into_iter().map(|d| d.at(at.clone())).collect()
 }
 
+/// Where a build's host warnings point: agency.toml or profile.toml.
+pub fn host_file(dir: &std::path::Path) -> Option<Loc> {
+    let agency = dir.join("agency.toml");
+    let file = if agency.is_file() {
+        agency
+    } else {
+        dir.join("profile.toml")
+    };
+    Some(Loc::file_only(&file))
+}
+
 fn files_help(host: Host) -> &'static str {
     match host {
         Host::Cloudflare => "go_pages = \"products\" or false writes fewer files (short links as _redirects rules), or split the agency into several deployments with --shard (see docs/deploy.md)",
