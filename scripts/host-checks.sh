@@ -149,6 +149,53 @@ pids+=($!)
 python3 scripts/host_http_check.py caddy "http://127.0.0.1:$p" "$work/caddy" "$work/expect.json" \
   --hidden biopage.caddy .biopage-output || { cat "$work/caddy.log" >&2; exit 1; }
 
+echo "== nginx and caddy: an agency (one snippet for every creator; each creator's own 404 page)"
+"$bin" init --agency "$work/agency" >/dev/null
+"$bin" build "$work/agency" -o "$work/agency-default" --date "$date" -q
+"$bin" links "$work/agency" --format json --date "$date" >"$work/agency-links.json"
+python3 - "$work" <<'PY'
+import json, os, sys, urllib.parse
+work = sys.argv[1]
+links = {urllib.parse.urlsplit(r["short"]).path: r["tagged"]
+         for r in json.load(open(os.path.join(work, "agency-links.json"))) if r["short"] and r["channel"] == "bio"}
+headers = {}
+for line in open(os.path.join(work, "agency-default", "_headers")):
+    if line.startswith(" "):
+        k, v = line.strip().split(": ", 1)
+        headers[k] = v
+creators = sorted(d for d in os.listdir(os.path.join(work, "agency-default"))
+                  if os.path.isfile(os.path.join(work, "agency-default", d, "index.html")))
+asset = f"/{creators[0]}/assets/" + sorted(os.listdir(os.path.join(work, "agency-default", creators[0], "assets")))[0]
+not_found = {}
+for c in creators:
+    not_found[f"/{c}/no-such-page"] = f"{c}/404.html"
+    not_found[f"/{c}/go/no-such-link/"] = f"{c}/404.html"
+assert len(links) >= 2 and len(creators) == 2, (links, creators)
+json.dump({"links": links, "headers": headers, "pages": [f"/{c}/" for c in creators], "asset": asset,
+           "not_found": not_found}, open(os.path.join(work, "agency-expect.json"), "w"), indent=1)
+PY
+for host in nginx caddy; do
+  "$bin" build "$work/agency" -o "$work/agency-$host" --date "$date" -q --host "$host"
+done
+p=$(port)
+sed -e "s|listen 127.0.0.1:[0-9]*;|listen 127.0.0.1:$p;|" -e "s|$work/nginx|$work/agency-nginx|g" \
+  -e "s|pid $work/nginx.pid|pid $work/agency-nginx.pid|" "$work/nginx.conf" >"$work/agency-nginx.conf"
+nginx -t -q -c "$work/agency-nginx.conf" -p "$work"
+nginx -c "$work/agency-nginx.conf" -p "$work" &
+pids+=($!)
+python3 scripts/host_http_check.py "nginx (agency)" "http://127.0.0.1:$p" "$work/agency-nginx" \
+  "$work/agency-expect.json" --hidden biopage.nginx.conf .biopage-output
+p=$(port)
+sed -e "s|http://127.0.0.1:[0-9]*|http://127.0.0.1:$p|" -e "s|$work/caddy|$work/agency-caddy|g" \
+  "$work/Caddyfile" >"$work/agency-Caddyfile"
+caddy validate --config "$work/agency-Caddyfile" --adapter caddyfile 2>"$work/caddy-validate.log" \
+  || { cat "$work/caddy-validate.log" >&2; exit 1; }
+caddy run --config "$work/agency-Caddyfile" --adapter caddyfile >"$work/agency-caddy.log" 2>&1 &
+pids+=($!)
+python3 scripts/host_http_check.py "caddy (agency)" "http://127.0.0.1:$p" "$work/agency-caddy" \
+  "$work/agency-expect.json" --hidden biopage.caddy .biopage-output \
+  || { cat "$work/agency-caddy.log" >&2; exit 1; }
+
 echo "== github-pages: files and paths under the repository's base path"
 site=$work/gh-site
 cp -r example-site "$site"

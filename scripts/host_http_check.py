@@ -68,15 +68,20 @@ def main():
             # the host's own redirect to the folder, which then answers 302
             check(name, status in (301, 308) and h.get("location", "").endswith(path),
                   f"{bare}: status {status} Location {h.get('location')!r}, expected 302 to the tagged URL or a redirect to {path}")
-    custom_404 = open(os.path.join(out, "404.html"), "rb").read()
-    for path in ["/no-such-page", "/go/no-such-link/", "/assets/no-such.png"]:
+    # unknown paths: status 404 and the custom page (an agency: the
+    # creator's own, by folder)
+    not_found = expect.get("not_found") or {p: "404.html" for p in
+                                             ["/no-such-page", "/go/no-such-link/", "/assets/no-such.png"]}
+    for path, page in not_found.items():
+        custom_404 = open(os.path.join(out, page), "rb").read()
         status, h, body = get(base, path)
         check(name, status == 404, f"{path}: status {status}, expected 404")
-        check(name, body == custom_404, f"{path}: the body is not the custom 404.html ({len(body)} bytes)")
+        check(name, body == custom_404, f"{path}: the body is not the custom {page} ({len(body)} bytes)")
         headers_ok(path, h)
     for f in hidden:
         status, _, body = get(base, "/" + f)
-        check(name, status == 404 and body == custom_404, f"/{f}: status {status}, expected the custom 404 (the file must not be served)")
+        own = open(os.path.join(out, f), "rb").read()
+        check(name, status == 404 and body != own, f"/{f}: status {status}, expected 404 (the file must not be served)")
     status, h, _ = get(base, expect["asset"])
     check(name, status == 200 and "immutable" in h.get("cache-control", ""),
           f"{expect['asset']}: status {status}, Cache-Control {h.get('cache-control')!r}")

@@ -65,11 +65,12 @@ pub fn snippet(i: &Inputs) -> String {
     out.push('\n');
     if agency {
         // each creator's own 404 page, chosen by its folder; the status
-        // stays 404 (error_page without `=`)
+        // stays 404 (error_page without `=`). Any other path (the snippet
+        // itself, denied) gets nginx's own 404, never its own bytes.
         out.push_str(&format!(
-            "error_page 404 @biopage_404;\nlocation @biopage_404 {{\n    rewrite {} {} break;\n}}\n",
-            quote(&format!("^({}[a-z0-9._-]+/)", regex_escape(root))),
-            "\"${1}404.html\"",
+            "error_page 404 @biopage_404;\nlocation @biopage_404 {{\n    rewrite {} {} break;\n    return 404;\n}}\n",
+            quote(&format!("^(?<biopage_creator>{}[a-z0-9._-]+/)", regex_escape(root))),
+            "\"${biopage_creator}404.html\"",
         ));
     } else {
         out.push_str(&format!(
