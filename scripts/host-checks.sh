@@ -87,6 +87,20 @@ if grep -iE "invalid|skipped" "$work/wrangler.log"; then
   echo "wrangler found rules it would not apply" >&2
   exit 1
 fi
+# go_pages = "products": links' short links are _redirects rules only (no
+# folder for Cloudflare's own slash redirect: biopage's one dynamic rule)
+cp -r example-site "$work/products-site"
+rm -rf "$work/products-site/public"
+sed -i '1i go_pages = "products"' "$work/products-site/profile.toml"
+"$bin" build "$work/products-site" -o "$work/cloudflare-products" --date "$date" -q --host cloudflare
+p=$(port)
+(cd "$work" && WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true \
+  CLOUDFLARE_CF_FETCH_ENABLED=false CI=true NO_COLOR=1 \
+  "$wrangler" pages dev "$work/cloudflare-products" --ip 127.0.0.1 --port "$p" \
+  --compatibility-date "$compat" --show-interactive-dev-session=false >"$work/wrangler-products.log" 2>&1) &
+pids+=($!)
+python3 scripts/host_http_check.py 'cloudflare (go_pages = "products")' "http://127.0.0.1:$p" \
+  "$work/cloudflare-products" "$work/expect.json" || { cat "$work/wrangler-products.log" >&2; exit 1; }
 
 echo "== netlify: Netlify's redirect and headers parsers"
 build netlify

@@ -307,9 +307,12 @@ fn site_host_files(resolved: &Resolved, renderer: &Renderer, root: &str) -> Vec<
         GoPages::None => vec![(pageless.as_str(), false)],
         GoPages::Products => vec![(paged.as_str(), true), (pageless.as_str(), false)],
     };
-    let underscore_redirects = netlify_forced(
+    let underscore_redirects = host_redirects(
         resolved.host,
         files::capped_redirects(files::SITE_REDIRECTS_HEADER, &parts),
+        root,
+        false,
+        !pageless.is_empty(),
     );
     let inputs = hosts::Inputs {
         root,
@@ -322,12 +325,33 @@ fn site_host_files(resolved: &Resolved, renderer: &Renderer, root: &str) -> Vec<
     hosts::root_files(resolved.host, &inputs)
 }
 
+/// `_redirects` as the named host needs it.
+///
 /// Netlify serves an existing file before an unforced rule, so on Netlify
-/// (named as the host) short links are forced (`302!`) and answer with a
-/// real redirect even where their page exists. Not for Cloudflare Pages,
-/// whose parser drops a line with `302!`, and not when no host is named
-/// (the file is then read by both).
-pub(crate) fn netlify_forced(host: Option<Host>, redirects: String) -> String {
+/// short links are forced (`302!`) and answer with a real redirect even
+/// where their page exists (Netlify matches a rule with or without the
+/// trailing slash). Not for Cloudflare Pages, whose parser drops a line with
+/// `302!`, and not when no host is named (the file is then read by both).
+///
+/// Cloudflare Pages redirects `/go/<id>` to `/go/<id>/` only where that
+/// folder exists, and matches static rules exactly: where short links have
+/// no page, one dynamic rule (of the 100 it allows) adds the slash, and the
+/// static rule then answers. `creators` marks an agency (`:handle/`).
+pub(crate) fn host_redirects(
+    host: Option<Host>,
+    redirects: String,
+    root: &str,
+    creators: bool,
+    pageless: bool,
+) -> String {
+    if host == Some(Host::Cloudflare) && pageless {
+        let from = if creators {
+            format!("{root}:handle/go/:id")
+        } else {
+            format!("{root}go/:id")
+        };
+        return format!("{redirects}{from} {from}/ 301\n");
+    }
     if host != Some(Host::Netlify) {
         return redirects;
     }
@@ -447,7 +471,9 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
             w.fullest + u64::from(w.fullest_path.is_empty()),
             w.fullest_path,
         ),
-        redirect_rules: rule_count(&rendered, "_redirects", |l| !l.starts_with('#')),
+        redirect_rules: rule_count(&rendered, "_redirects", |l| {
+            !l.starts_with('#') && !l.split(' ').next().unwrap_or("").contains(':')
+        }),
         header_rules: rule_count(&rendered, "_headers", |l| !l.starts_with([' ', '\t', '#'])),
         ..Default::default()
     };

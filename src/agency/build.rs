@@ -586,12 +586,19 @@ fn agency_files(
     scripts.sort();
     scripts.dedup();
     let parts = fragment_parts(fragments);
-    let redirects = crate::pipeline::netlify_forced(
+    let root = template
+        .and_then(files::agency_root)
+        .map(|r| crate::text::root_path(&r))
+        .unwrap_or_else(|| "/".into());
+    let redirects = crate::pipeline::host_redirects(
         host,
         files::capped_redirects(
             "# biopage short links: /<handle>/go/<id>/ -> tagged destination\n",
             &parts,
         ),
+        &root,
+        true,
+        parts.iter().any(|(lines, paged)| !paged && !lines.is_empty()),
     );
     let urls: Vec<&str> = fragments.iter().map(|f| f.sitemap_url.as_str()).collect();
     let mut analytics: Vec<&crate::analytics::Analytics> = Vec::new();
@@ -600,10 +607,6 @@ fn agency_files(
             analytics.push(a);
         }
     }
-    let root = template
-        .and_then(files::agency_root)
-        .map(|r| crate::text::root_path(&r))
-        .unwrap_or_else(|| "/".into());
     // one policy for every creator: the union of their analytics providers
     let inputs = hosts::Inputs {
         root: &root,
