@@ -101,7 +101,8 @@ impl Tally {
             // what files::capped_redirects writes: every rule without a
             // page, and those with one up to the limit
             redirect_rules: if underscore {
-                (self.pageless + self.paged.min(REDIRECT_LIMIT.saturating_sub(self.pageless))) as u64
+                (self.pageless + self.paged.min(REDIRECT_LIMIT.saturating_sub(self.pageless)))
+                    as u64
             } else {
                 0
             },

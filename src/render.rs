@@ -457,6 +457,7 @@ mod tests {
             target: target.into(),
             path: "go/x/".into(),
             sponsored,
+            product: false,
         }
     }
 

@@ -326,11 +326,12 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         carry.par_iter().map(|h| staging.carry(h)).collect();
     carried?;
 
-    let writes_root = match selection {
-        Selection::All => true,
-        Selection::Shard(i, _) => i == 1 || previous.as_ref().is_some_and(|p| p.root_files),
-        Selection::Only(_) => previous.as_ref().is_some_and(|p| p.root_files),
-    };
+    let writes_root = split
+        || match selection {
+            Selection::All => true,
+            Selection::Shard(i, _) => i == 1 || previous.as_ref().is_some_and(|p| p.root_files),
+            Selection::Only(_) => previous.as_ref().is_some_and(|p| p.root_files),
+        };
     let mut root_weight = Vec::new();
     if writes_root {
         // A split shard's root files name only the creators in its output;
@@ -598,7 +599,9 @@ fn agency_files(
         ),
         &root,
         true,
-        parts.iter().any(|(lines, paged)| !paged && !lines.is_empty()),
+        parts
+            .iter()
+            .any(|(lines, paged)| !paged && !lines.is_empty()),
     );
     let urls: Vec<&str> = fragments.iter().map(|f| f.sitemap_url.as_str()).collect();
     let mut analytics: Vec<&crate::analytics::Analytics> = Vec::new();

@@ -45,7 +45,7 @@ pub fn resolve_with(
         agency,
         &Options {
             now: NOW,
-            base_url: None,
+            ..Options::default()
         },
     )
 }

@@ -392,7 +392,7 @@ fn go_pages_false_writes_short_links_only_as_redirect_rules() {
 }
 
 #[test]
-fn go_pages_must_be_a_boolean() {
+fn go_pages_must_be_all_products_or_false() {
     let tmp = agency(1);
     let a = dir(&tmp).join("agency.toml");
     let text = std::fs::read_to_string(&a).unwrap();
@@ -400,7 +400,20 @@ fn go_pages_must_be_a_boolean() {
     let run = build_at(&dir(&tmp), &tmp.path().join("out"), "2026-11-24");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("agency.toml:1:12"), "{}", run.stderr);
-    assert!(run.stderr.contains("true or false"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"all\"") && run.stderr.contains("\"products\""),
+        "{}",
+        run.stderr
+    );
+    // a number is the wrong type, said as such
+    std::fs::write(&a, format!("go_pages = 1\n{text}")).unwrap();
+    let run = build_at(&dir(&tmp), &tmp.path().join("out"), "2026-11-24");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("but it is an integer"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// An output's `_redirects`, and how many rules it has for c0, c1 and c2.

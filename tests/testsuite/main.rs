@@ -10,6 +10,7 @@ mod errors;
 mod example;
 mod first_hour;
 mod hostile;
+mod hosts;
 mod icons;
 mod images;
 mod links;
