@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let products = SourceFile::new(dir.join("products.toml"), text);
     let loaded = biopage::load::from_sources(dir, &profile, Some(&products));
     let Some(site) = loaded.site else { return };
-    let opts = biopage::resolve::Options { now: 1_795_000_000, base_url: Some("https://fuzz.example/".into()) };
+    let opts = biopage::resolve::Options { now: 1_795_000_000, base_url: Some("https://fuzz.example/".into()), ..Default::default() };
     let Ok(resolved) = biopage::resolve::resolve(&site, None, &opts) else { return };
     for page in &resolved.pages {
         let hrefs = page
