@@ -56,11 +56,23 @@ pub struct Cache {
     /// build of some creators (`--only`, a shard) into it rewrites them.
     pub root_files: bool,
     pub creators: BTreeMap<String, Entry>,
+    /// The output before this one, kept beside it (`emit::shadow_path`):
+    /// what each creator's folder there holds, so that the next build
+    /// updates only what differs.
+    #[serde(default)]
+    pub shadow: Option<Shadow>,
     /// HMAC-SHA256 of the record (with this field empty) under the output's
     /// key (see [`key_path`]): an edited record, or one restored without its
     /// key, is not used.
     #[serde(default)]
     pub mac: String,
+}
+
+/// The kept previous output: its marker's id and each creator's output key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Shadow {
+    pub build: String,
+    pub outputs: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,6 +167,14 @@ pub fn validate(cache: &Cache, owned: &dyn Fn(&str) -> Option<String>) -> Result
     let hex = |s: &str| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit());
     if !hex(&cache.context) {
         return Err("its context key is malformed".into());
+    }
+    if let Some(shadow) = &cache.shadow {
+        let id_ok = !shadow.build.is_empty()
+            && shadow.build.len() <= 64
+            && shadow.build.chars().all(|c| c.is_ascii_hexdigit());
+        if !id_ok || shadow.outputs.values().any(|k| !hex(k)) {
+            return Err("its record of the kept output is malformed".into());
+        }
     }
     for (handle, e) in &cache.creators {
         let bad = |what: &str| {

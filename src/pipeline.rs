@@ -362,7 +362,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let staging = Staging::new(&output)?;
     write_site(&staging, "", &rendered)?;
     let files = staging.files();
-    staging.commit(&output_id(&rendered))?;
+    staging.commit(&output_id(&rendered), emit::Old::Remove)?;
     // one site: what it no longer uses leaves the cache
     images.prune();
     Ok(Summary {
