@@ -23,6 +23,7 @@ pub mod networks;
 pub mod online;
 pub mod qr;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod serve;
 pub mod style;

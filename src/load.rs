@@ -12,7 +12,7 @@ use std::path::{Component, Path};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-type Value<'i> = Spanned<DeValue<'i>>;
+pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Keys of the site-wide settings shared by profile.toml and agency.toml.
 pub const SETTINGS_KEYS: &[&str] = &[
@@ -26,6 +26,9 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "go_pages",
     "style",
     "strings",
+    "cost",
+    "report",
+    "tiers",
 ];
 const PROFILE_KEYS: &[&str] = &[
     "base_url",
@@ -45,6 +48,8 @@ const PROFILE_KEYS: &[&str] = &[
     "socials",
     "links",
     "sensitive",
+    "cost",
+    "report",
 ];
 const TRACKING_KEYS: &[&str] = &[
     "utm_source",
@@ -242,10 +247,12 @@ pub fn read_source(path: &Path, required: bool, diags: &mut Diagnostics) -> Opti
 }
 
 /// A walker over one parsed TOML document that records problems as it goes.
-struct Doc<'a> {
+/// (`pub(crate)` so that `report::config` reads its own tables with the same
+/// helpers, and the same "did you mean".)
+pub(crate) struct Doc<'a> {
     src: &'a SourceFile,
     dir: &'a Path,
-    diags: &'a mut Diagnostics,
+    pub(crate) diags: &'a mut Diagnostics,
     /// False once the document had a syntax error.
     parsed: bool,
 }
@@ -262,7 +269,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
+pub(crate) fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
     table
         .iter()
         .find(|(k, _)| k.get_ref().as_ref() == key)
@@ -279,11 +286,16 @@ impl<'a> Doc<'a> {
         }
     }
 
-    fn loc(&self, span: std::ops::Range<usize>) -> Option<Loc> {
+    pub(crate) fn loc(&self, span: std::ops::Range<usize>) -> Option<Loc> {
         Some(self.src.loc(span))
     }
 
-    fn err(&mut self, span: std::ops::Range<usize>, message: String, help: impl Into<String>) {
+    pub(crate) fn err(
+        &mut self,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: impl Into<String>,
+    ) {
         let d = Diagnostic::error(message).at(self.loc(span)).help(help);
         self.diags.push(d);
     }
@@ -308,7 +320,7 @@ impl<'a> Doc<'a> {
         None
     }
 
-    fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &str) {
+    pub(crate) fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &str) {
         for (k, _) in table.iter() {
             let key = k.get_ref().as_ref();
             if allowed.contains(&key) {
@@ -322,7 +334,7 @@ impl<'a> Doc<'a> {
         }
     }
 
-    fn wrong_type(&mut self, key: &str, v: &Value<'_>, expected: &str, example: &str) {
+    pub(crate) fn wrong_type(&mut self, key: &str, v: &Value<'_>, expected: &str, example: &str) {
         self.err(
             v.span(),
             format!(
@@ -333,7 +345,7 @@ impl<'a> Doc<'a> {
         );
     }
 
-    fn string(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<String>> {
+    pub(crate) fn string(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<String>> {
         let v = get(t, key)?;
         match v.get_ref() {
             DeValue::String(s) if s.len() > MAX_STRING => {
@@ -403,7 +415,7 @@ impl<'a> Doc<'a> {
         Some(s)
     }
 
-    fn boolean(&mut self, t: &DeTable<'_>, key: &str) -> Option<bool> {
+    pub(crate) fn boolean(&mut self, t: &DeTable<'_>, key: &str) -> Option<bool> {
         let v = get(t, key)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
@@ -420,7 +432,7 @@ impl<'a> Doc<'a> {
         Some(At::new(b, self.loc(span)))
     }
 
-    fn number(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<f64>> {
+    pub(crate) fn number(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<f64>> {
         let v = get(t, key)?;
         let n = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
@@ -468,7 +480,7 @@ impl<'a> Doc<'a> {
         Some(At::new(Instant(secs), self.loc(v.span())))
     }
 
-    fn string_array(&mut self, t: &DeTable<'_>, key: &str) -> Option<Vec<At<String>>> {
+    pub(crate) fn string_array(&mut self, t: &DeTable<'_>, key: &str) -> Option<Vec<At<String>>> {
         let v = get(t, key)?;
         let DeValue::Array(items) = v.get_ref() else {
             self.wrong_type(
@@ -494,7 +506,7 @@ impl<'a> Doc<'a> {
         Some(out)
     }
 
-    fn table<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
+    pub(crate) fn table<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
         let v = get(t, key)?;
         if matches!(v.get_ref(), DeValue::Table(_)) {
             Some(v)
@@ -539,7 +551,7 @@ impl<'a> Doc<'a> {
         out
     }
 
-    fn settings(&mut self, root: &DeTable<'_>) -> Settings {
+    fn settings(&mut self, root: &DeTable<'_>, agency: bool) -> Settings {
         let mut s = Settings {
             base_url: self.string(root, "base_url"),
             language: self.string(root, "language"),
@@ -641,9 +653,11 @@ impl<'a> Doc<'a> {
                     },
                     None => Vec::new(),
                 };
+                let (tag, tags) = self.amazon_tag(t);
                 s.networks.push(NetworkInput {
                     name: At::new(name_s, self.loc(name.span())),
-                    tag: self.string(t, "tag"),
+                    tag,
+                    tags,
                     affiliate_id: self.string(t, "affiliate_id"),
                     id: self.string(t, "id"),
                     template: self.string(t, "template"),
@@ -654,7 +668,25 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        s.report = self.report_input(root, agency);
         s
+    }
+
+    /// `tag`: a string, or a table of tags per channel (`default` for the
+    /// channels not listed).
+    fn amazon_tag(&mut self, t: &DeTable<'_>) -> (Option<At<String>>, Vec<(String, At<String>)>) {
+        match get(t, "tag").map(|v| v.get_ref()) {
+            Some(DeValue::Table(tt)) => {
+                let mut tags = Vec::new();
+                for (k, _) in tt.iter() {
+                    if let Some(v) = self.string(tt, k.get_ref()) {
+                        tags.push((k.get_ref().to_string(), v));
+                    }
+                }
+                (None, tags)
+            }
+            _ => (self.string(t, "tag"), Vec::new()),
+        }
     }
 
     fn profile(&mut self) -> Site {
@@ -677,7 +709,7 @@ impl<'a> Doc<'a> {
         };
         let root = root.get_ref();
         self.unknown_keys(root, PROFILE_KEYS, "profile.toml");
-        let settings = self.settings(root);
+        let settings = self.settings(root, false);
         let name = self.required_string(root, 0..0, "name", "profile.toml");
         let handle = self.required_string(root, 0..0, "handle", "profile.toml");
         if let Some(h) = &handle {
@@ -727,7 +759,7 @@ impl<'a> Doc<'a> {
         };
         let root = root.get_ref();
         self.unknown_keys(root, SETTINGS_KEYS, "agency.toml");
-        self.settings(root)
+        self.settings(root, true)
     }
 
     fn products_file(&mut self) -> Vec<Item> {
@@ -1050,7 +1082,7 @@ fn is_forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
-fn as_table<'t, 'i>(v: &'t Value<'i>) -> &'t DeTable<'i> {
+pub(crate) fn as_table<'t, 'i>(v: &'t Value<'i>) -> &'t DeTable<'i> {
     match v.get_ref() {
         DeValue::Table(t) => t,
         _ => unreachable_table(),

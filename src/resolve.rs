@@ -352,6 +352,27 @@ pub fn resolve(
     agency: Option<&Settings>,
     opts: &Options,
 ) -> Result<Resolved, Diagnostics> {
+    resolve_with(site, agency, opts, false)
+}
+
+/// [`resolve`], with every link and product on the pages, whatever its
+/// schedule or `enabled`: `biopage report` attributes conversions that
+/// arrive weeks after a link was taken down, so it needs the identifiers of
+/// every link the page ever carried.
+pub fn resolve_every_item(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+) -> Result<Resolved, Diagnostics> {
+    resolve_with(site, agency, opts, true)
+}
+
+fn resolve_with(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+    every_item: bool,
+) -> Result<Resolved, Diagnostics> {
     let s = &site.settings;
     let handle = site.handle.value.clone();
     let mut ctx = Ctx {
@@ -448,7 +469,7 @@ pub fn resolve(
         inputs.push(n);
     }
     let mut networks = Vec::new();
-    for input in inputs {
+    for input in &inputs {
         for w in crate::networks::lint(input) {
             ctx.warnings.push(w);
         }
@@ -506,6 +527,15 @@ pub fn resolve(
             } else {
                 channels.push(c.value.clone());
             }
+        }
+    }
+
+    let page_channels: Vec<&str> = std::iter::once(default_channel.as_str())
+        .chain(channels.iter().map(String::as_str))
+        .collect();
+    for input in &inputs {
+        if let Some(d) = crate::networks::missing_channel_tag(input, &page_channels) {
+            ctx.errors.push(d);
         }
     }
 
@@ -625,9 +655,10 @@ pub fn resolve(
                 "add `price = …`, the current price".into(),
             );
         }
-        let visible = item.enabled
-            && item.starts.as_ref().is_none_or(|s| s.value.0 <= opts.now)
-            && item.ends.as_ref().is_none_or(|e| opts.now < e.value.0);
+        let visible = every_item
+            || (item.enabled
+                && item.starts.as_ref().is_none_or(|s| s.value.0 <= opts.now)
+                && item.ends.as_ref().is_none_or(|e| opts.now < e.value.0));
         if let (Some(s), Some(e)) = (&item.starts, &item.ends) {
             if e.value.0 <= s.value.0 {
                 ctx.error(
@@ -849,6 +880,9 @@ pub fn resolve(
     };
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
+    // every network-tagged URL of every item (shown or not), for the check
+    // that reports can tell the links apart
+    let mut network_tagged: Vec<(usize, usize, String)> = Vec::new();
     for (ci, channel) in std::iter::once(&default_channel)
         .chain(channels.iter())
         .enumerate()
@@ -930,7 +964,7 @@ pub fn resolve(
         let mut groups: Vec<Group> = Vec::new();
         let mut products = Vec::new();
         let mut has_sponsored = false;
-        for p in &prepared {
+        for (pi, p) in prepared.iter().enumerate() {
             let item = p.item;
             let group = item
                 .group
@@ -945,6 +979,9 @@ pub fn resolve(
                 group: group.as_deref().unwrap_or(""),
             };
             let href = ctx.tag(&p.dest, Some(item), p.network, &vars);
+            if p.network.is_some() {
+                network_tagged.push((pi, ci, href.clone()));
+            }
             if !p.visible {
                 continue;
             }
@@ -1137,6 +1174,28 @@ pub fn resolve(
         };
         page.jsonld = jsonld(&page, site, &prepared);
         pages.push(page);
+    }
+
+    let keyed: Vec<crate::report::keys::Tagged> = network_tagged
+        .iter()
+        .filter_map(|(pi, ci, href)| {
+            let p = &prepared[*pi];
+            Some(crate::report::keys::Tagged {
+                id: &p.id,
+                loc: p
+                    .item
+                    .id
+                    .as_ref()
+                    .and_then(|i| i.loc.clone())
+                    .or_else(|| p.item.loc.clone()),
+                network: p.network?,
+                channel: page_channels.get(*ci).copied().unwrap_or_default(),
+                href,
+            })
+        })
+        .collect();
+    for w in crate::report::keys::ambiguities(&keyed) {
+        ctx.warnings.push(w);
     }
 
     if ctx.errors.has_errors() {
