@@ -1264,7 +1264,7 @@ fn check_utm_values(ctx: &mut Ctx, values: &[(String, At<String>)]) {
     }
 }
 
-fn default_currency(lang: Lang) -> Currency {
+pub(crate) fn default_currency(lang: Lang) -> Currency {
     let code = match lang {
         Lang::Vi => "VND",
         Lang::ZhHans => "CNY",
