@@ -14,7 +14,7 @@ pub const BAR: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
 pub const BACKGROUND: RGBColor = RGBColor(0xff, 0xff, 0xff);
 
 const WIDTH: u32 = 480;
-const FONT: u32 = 15;
+const FONT: u32 = 17;
 
 /// `1.2M`, `350K`, `12.5`: short axis labels.
 pub fn short_number(v: f64) -> String {
@@ -160,19 +160,19 @@ pub fn bars(items: &[(String, f64)], id: &str, title: &str, limit: usize) -> Str
         .collect();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
         let root =
-            SVGBackend::with_string(&mut svg, (WIDTH, 40 + 30 * n as u32)).into_drawing_area();
+            SVGBackend::with_string(&mut svg, (WIDTH, 46 + 34 * n as u32)).into_drawing_area();
         root.fill(&BACKGROUND)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .x_label_area_size(26)
             .y_label_area_size((label_chars as u32 * 9 + 12).max(40))
             .build_cartesian_2d(0f64..max, (0..n as i32).into_segmented())?;
+        // one label per bar, at its centre (not at the segments' edges)
         let label = |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => names
-                .get(n.saturating_sub(1 + *i as usize))
-                .cloned()
-                .unwrap_or_default(),
-            SegmentValue::Last => String::new(),
+            SegmentValue::CenterOf(i) if (*i as usize) < n => {
+                names.get(n - 1 - *i as usize).cloned().unwrap_or_default()
+            }
+            _ => String::new(),
         };
         chart
             .configure_mesh()

@@ -78,8 +78,13 @@ fn table(out: &mut String, label: &str, head: &[&str], rows: &[Vec<String>], tex
         attr(label),
         esc(label)
     );
-    for h in head {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(h));
+    for (i, h) in head.iter().enumerate() {
+        let class = if text_cols.contains(&i) {
+            " class=\"t\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>");
     for r in rows {
@@ -108,7 +113,9 @@ pub fn page(r: &Report) -> String {
         .and_then(|t| t.currency.as_ref())
         .and_then(|c| Cur::parse(&c.value));
     let main = main_currency(&r.now.total, preferred);
-    let curs = write::currencies(r);
+    // the main currency first
+    let mut curs = write::currencies(r);
+    curs.sort_by_key(|c| Some(*c) != main);
     let period = match r.period {
         (Some(f), Some(t)) => format!("{f} to {t}"),
         (Some(f), None) => format!("from {f}"),
@@ -126,7 +133,7 @@ pub fn page(r: &Report) -> String {
     let style_hash = crate::analytics::csp_hash(STYLE);
     let _ = write!(
         b,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {style_hash}; base-uri 'none'; form-action 'none'\"><meta name=\"robots\" content=\"noindex\"><meta name=\"color-scheme\" content=\"light dark\"><meta name=\"generator\" content=\"biopage {}\"><title>Sales report: {} ({})</title><style>{STYLE}</style></head><body><main>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {style_hash}; img-src data:; base-uri 'none'; form-action 'none'\"><link rel=\"icon\" href=\"data:,\"><meta name=\"robots\" content=\"noindex\"><meta name=\"color-scheme\" content=\"light dark\"><meta name=\"generator\" content=\"biopage {}\"><title>Sales report: {} ({})</title><style>{STYLE}</style></head><body><main>",
         env!("CARGO_PKG_VERSION"),
         esc(&scope),
         esc(&period)
@@ -156,44 +163,49 @@ pub fn page(r: &Report) -> String {
     card(&mut b, "Orders", num(t.orders));
     card(&mut b, "Items", num(t.items));
     card(&mut b, "Conversion rate", pct(t.conversion_rate()));
-    for c in &curs {
-        let m = t.money(*c);
+    if let Some(c) = main {
         card(
             &mut b,
-            &format!("Approved commission ({c})"),
-            money(m.approved, *c),
+            &format!("Commission ({c})"),
+            money(t.money(c).earning(), c),
         );
-        card(
-            &mut b,
-            &format!("Pending commission ({c})"),
-            money(m.pending, *c),
-        );
-        card(
-            &mut b,
-            &format!("Rejected commission ({c})"),
-            money(m.rejected, *c),
-        );
-        card(&mut b, &format!("Revenue ({c})"), money(m.revenue, *c));
-        card(
-            &mut b,
-            &format!("EPC ({c})"),
-            t.epc(*c)
-                .map(|a| money(a, *c))
-                .unwrap_or_else(|| "–".into()),
-        );
-        card(
-            &mut b,
-            &format!("AOV ({c})"),
-            t.aov(*c)
-                .map(|a| money(a, *c))
-                .unwrap_or_else(|| "–".into()),
-        );
-        if !m.refunds.is_zero() {
-            card(&mut b, &format!("Refunds ({c})"), money(m.refunds, *c));
-        }
     }
     card(&mut b, "Unattributed rows", num(r.unattributed.total));
     b.push_str("</dl>");
+    if !curs.is_empty() {
+        let rows: Vec<Vec<String>> = curs
+            .iter()
+            .map(|c| {
+                let m = t.money(*c);
+                vec![
+                    c.to_string(),
+                    money(m.approved, *c),
+                    money(m.pending, *c),
+                    money(m.rejected, *c),
+                    money(m.revenue, *c),
+                    money(m.refunds, *c),
+                    t.epc(*c)
+                        .map(|a| money(a, *c))
+                        .unwrap_or_else(|| "–".into()),
+                    t.aov(*c)
+                        .map(|a| money(a, *c))
+                        .unwrap_or_else(|| "–".into()),
+                ]
+                .into_iter()
+                .map(|s| esc(&s).into_owned())
+                .collect()
+            })
+            .collect();
+        table(
+            &mut b,
+            "Money per currency (never added across currencies)",
+            &[
+                "Currency", "Approved", "Pending", "Rejected", "Revenue", "Refunds", "EPC", "AOV",
+            ],
+            &rows,
+            &[],
+        );
+    }
     if let Some(p) = &r.previous {
         if let (Some(c), Some((f, to))) = (main, r.previous_period) {
             let now = t.money(c).earning();
@@ -212,12 +224,27 @@ pub fn page(r: &Report) -> String {
     if !curs.is_empty() {
         b.push_str("<section aria-labelledby=\"days\"><h2 id=\"days\">Commission by day</h2>");
         for (i, c) in curs.iter().enumerate() {
-            let points: Vec<_> = r
+            let mut points: Vec<_> = r
                 .now
                 .days
                 .iter()
                 .map(|(d, m)| (*d, m.money(*c).earning().to_f64()))
                 .collect();
+            // the whole period, when it was given, days without sales at 0
+            if let Some(f) = r
+                .period
+                .0
+                .filter(|f| points.first().is_none_or(|p| p.0 > *f))
+            {
+                points.insert(0, (f, 0.0));
+            }
+            if let Some(t) = r
+                .period
+                .1
+                .filter(|t| points.last().is_none_or(|p| p.0 < *t))
+            {
+                points.push((t, 0.0));
+            }
             let title = format!("Commission (approved + pending) by day, {c}");
             let svg = charts::by_day(&points, &format!("chart-day-{i}"), &title);
             let _ = write!(
@@ -391,7 +418,7 @@ pub fn page(r: &Report) -> String {
             .collect();
         table(
             &mut b,
-            "Leaderboard",
+            "Creators by commission",
             &[
                 "Rank",
                 "Creator",
