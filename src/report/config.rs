@@ -265,10 +265,18 @@ impl Doc<'_> {
                 currency,
                 loc,
             }),
-            _ => {
+            Ok(_) => {
                 self.err(
                     v.span(),
                     format!("`{key}` must be a positive amount"),
+                    format!("write it like {example}"),
+                );
+                None
+            }
+            Err(_) => {
+                self.err(
+                    v.span(),
+                    format!("`{key}` \"{amount_text}\" is not an amount"),
                     format!("write it like {example}"),
                 );
                 None

@@ -680,3 +680,5 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         title,
     })
 }
+#[cfg(test)]
+mod proptests;

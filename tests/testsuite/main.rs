@@ -12,6 +12,7 @@ mod icons;
 mod images;
 mod links;
 mod qr;
+mod report;
 mod serve;
 mod ui;
 

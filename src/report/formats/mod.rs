@@ -130,7 +130,7 @@ pub const KNOWN: &[(&str, &str)] = &[
     ("Umami data export: event_data.csv", "website_event_id, data_key, string_value, created_at"),
     ("Umami data export: website_event.csv", "url_path, event_type, created_at"),
     ("GoatCounter CSV export", "2Path, Title, Event, …, Bot, …, Date"),
-    ("Google Analytics 4 Data API runReport (JSON)", "{\"dimensionHeaders\": …, \"metricHeaders\": …, \"rows\": …}"),
+    ("Google Analytics 4 (GA4) Data API runReport (JSON)", "{\"dimensionHeaders\": …, \"metricHeaders\": …, \"rows\": …}"),
 ];
 
 /// A recognised export.
