@@ -246,6 +246,9 @@ pub fn read_source(path: &Path, required: bool, diags: &mut Diagnostics) -> Opti
     }
 }
 
+/// `tag`, and the tags per channel of `tag = { … }`.
+type AmazonTag = (Option<At<String>>, Vec<(String, At<String>)>);
+
 /// A walker over one parsed TOML document that records problems as it goes.
 /// (`pub(crate)` so that `report::config` reads its own tables with the same
 /// helpers, and the same "did you mean".)
@@ -674,7 +677,7 @@ impl<'a> Doc<'a> {
 
     /// `tag`: a string, or a table of tags per channel (`default` for the
     /// channels not listed).
-    fn amazon_tag(&mut self, t: &DeTable<'_>) -> (Option<At<String>>, Vec<(String, At<String>)>) {
+    fn amazon_tag(&mut self, t: &DeTable<'_>) -> AmazonTag {
         match get(t, "tag").map(|v| v.get_ref()) {
             Some(DeValue::Table(tt)) => {
                 let mut tags = Vec::new();

@@ -57,10 +57,7 @@ impl Day {
             return Day::from_ymd(num(&s[..4])?, num(&s[4..6])?, num(&s[6..8])?);
         }
         // textual months
-        let words: Vec<&str> = s
-            .split(|c: char| c == ' ' || c == ',')
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         match words.as_slice() {
             [m, d, y, ..] if month(m).is_some() => Day::from_ymd(num(y)?, month(m)?, num(d)?),
             [d, m, y, ..] if month(m).is_some() => Day::from_ymd(num(y)?, month(m)?, num(d)?),

@@ -604,8 +604,9 @@ pub fn page(r: &Report) -> String {
     }
     let _ = write!(
         b,
-        "</ul><p>Made by biopage {}. Money is never added across currencies. The tables are in by-creator.csv, by-channel.csv, by-link.csv, by-day.csv and report.json.</p></footer></main></body></html>\n",
+        "</ul><p>Made by biopage {}. Money is never added across currencies. The tables are in by-creator.csv, by-channel.csv, by-link.csv, by-day.csv and report.json.</p></footer></main></body></html>",
         env!("CARGO_PKG_VERSION")
     );
+    b.push('\n');
     b
 }

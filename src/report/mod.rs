@@ -242,20 +242,18 @@ pub fn previous_period(from: Day, to: Day) -> Option<(Day, Day)> {
     (len > 0).then(|| (Day(from.0 - len), Day(from.0 - 1)))
 }
 
+/// The index, the agency's settings, the export formats, the title, and
+/// `--only`'s creator.
+pub type Loaded = (
+    Index,
+    Option<Settings>,
+    Vec<config::FormatInput>,
+    String,
+    Option<u32>,
+);
+
 /// Loads and resolves every creator (every item), into the index.
-pub fn load_index(
-    dir: &Path,
-    only: Option<&str>,
-) -> Result<
-    (
-        Index,
-        Option<Settings>,
-        Vec<config::FormatInput>,
-        String,
-        Option<u32>,
-    ),
-    Failure,
-> {
+pub fn load_index(dir: &Path, only: Option<&str>) -> Result<Loaded, Failure> {
     let opts = crate::resolve::Options {
         now: crate::build::now(),
         base_url: None,

@@ -152,10 +152,10 @@ const SIGNS: &[&str] = &[
 fn strip_sign(s: &str) -> &str {
     let mut s = s.trim_matches(|c: char| c == ' ' || c == '\u{a0}');
     if let Some(p) = SIGNS.iter().find(|p| s.starts_with(*p)) {
-        s = s[p.len()..].trim_start_matches(|c: char| c == ' ' || c == '\u{a0}');
+        s = s[p.len()..].trim_start_matches([' ', '\u{a0}']);
     }
     if let Some(p) = SIGNS.iter().find(|p| s.ends_with(*p)) {
-        s = s[..s.len() - p.len()].trim_end_matches(|c: char| c == ' ' || c == '\u{a0}');
+        s = s[..s.len() - p.len()].trim_end_matches([' ', '\u{a0}']);
     }
     s
 }

@@ -340,6 +340,7 @@ struct Dims {
 }
 
 impl Dims {
+    #[allow(clippy::too_many_arguments)]
     fn of(
         names: &[String],
         day: &[&str],

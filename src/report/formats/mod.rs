@@ -832,7 +832,7 @@ pub fn day(rec: &csv::StringRecord, i: usize, line: u64, what: &str) -> Result<D
     })
 }
 
-pub fn field<'r>(rec: &'r csv::StringRecord, i: Option<usize>) -> &'r str {
+pub fn field(rec: &csv::StringRecord, i: Option<usize>) -> &str {
     i.and_then(|i| rec.get(i)).unwrap_or("").trim()
 }
 
