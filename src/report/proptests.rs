@@ -222,3 +222,82 @@ proptest! {
         prop_assert!(r.warnings.iter().any(|w| w.code == "ambiguous-sub-id"), "{:?}", r.warnings);
     }
 }
+
+/// Counts what a reader hands over; the property is that it returns.
+struct Count(u64);
+
+impl crate::report::formats::Sink for Count {
+    fn row(&mut self, _line: u64, _row: crate::report::formats::Row<'_>) {
+        self.0 += 1;
+    }
+}
+
+/// Reads `text` as the export it looks like: whatever it holds, detection
+/// and reading return a result (rows, problems or an error), never panic.
+fn read_anything(name: &str, text: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let formats = vec![mynet_format()];
+    if let Ok(d) = crate::report::formats::detect(&path, &formats) {
+        let _ = crate::report::formats::read(&path, &d, &mut Count(0));
+    }
+}
+
+const HEADERS: &[&str] = &[
+    "Order id,Order Status,Order Time,Qty,Purchase Value(₫),Refund Amount(₫),Affiliate Net Commission(₫),Affiliate Item Status,Sub_id1,Sub_id2,Sub_id3,Sub_id4,Sub_id5",
+    "transaction_id,status,transaction_time,transaction_value,commission,product_quantity,utm_source,utm_medium,utm_campaign,utm_content,utm_term",
+    "Fee-Earnings reports from x\nCategory,Name,ASIN,Seller,Tracking ID,Date Shipped,Price($),Items Shipped,Returns,Revenue($),Ad Fees($)",
+    "2Path,Title,Event,User-Agent,Browser,System,Session,Bot,Referrer,Referrer scheme,Screen size,Location,FirstVisit,Date",
+    "website_event_id,data_key,string_value,created_at",
+    "url_path,hostname,event_type,created_at",
+    "Order,Date,Payout,Sub",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn malformed_csv_never_panics(
+        h in 0..HEADERS.len(),
+        rows in prop::collection::vec(
+            prop::collection::vec(prop_oneof![
+                "[0-9.,-]{0,12}",
+                "20[0-9]{2}-[0-9]{2}-[0-9]{2}( [0-9:]{0,8})?",
+                "(Completed|Pending|Cancelled|Hoàn thành|[012]|true|false|outbound/[a-z/]{0,10}|\"[a-z,\"\n]{0,6}\")",
+                ".{0,10}",
+            ], 0..16),
+            0..12),
+    ) {
+        let mut text = String::from(HEADERS[h]);
+        text.push('\n');
+        for r in rows {
+            text.push_str(&r.join(","));
+            text.push('\n');
+        }
+        read_anything("x.csv", text.as_bytes());
+    }
+
+    #[test]
+    fn malformed_json_never_panics(
+        shape in 0..3usize,
+        body in prop::collection::vec(prop_oneof![
+            "\\{\"[a-z_]{1,12}\": ?(\"[^\"]{0,8}\"|[0-9.e-]{1,6}|null|\\[\\]|\\{\\})\\}",
+            "[\\[\\]{},:\" 0-9a-z]{0,12}",
+        ], 0..8),
+    ) {
+        let inner = body.join(",");
+        let text = match shape {
+            0 => format!("{{\"data\": [{inner}], \"total\": 1}}"),
+            1 => format!("{{\"results\": [{inner}], \"query\": {{\"dimensions\": [\"time:day\", \"event:page\"], \"metrics\": [\"pageviews\"]}}}}"),
+            _ => format!("{{\"dimensionHeaders\": [{{\"name\": \"date\"}}, {{\"name\": \"pagePath\"}}], \"metricHeaders\": [{{\"name\": \"screenPageViews\"}}], \"rows\": [{inner}]}}"),
+        };
+        read_anything("x.json", text.as_bytes());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        read_anything("x.csv", &bytes);
+        read_anything("x.json", &bytes);
+    }
+}
