@@ -358,7 +358,9 @@ pub fn resolve(
 /// [`resolve`], with every link and product on the pages, whatever its
 /// schedule or `enabled`: `biopage report` attributes conversions that
 /// arrive weeks after a link was taken down, so it needs the identifiers of
-/// every link the page ever carried.
+/// every link the page ever carried. And only those: the pages it returns
+/// have no bio, socials, reviews, descriptions or JSON-LD (an agency's
+/// report resolves ten thousand creators and renders none).
 pub fn resolve_every_item(
     site: &Site,
     agency: Option<&Settings>,
@@ -893,7 +895,9 @@ fn resolve_with(
             format!("{channel}/")
         };
         let page_url = format!("{base_url}{path}");
+        // `every_item` (the report) needs only the links and products
         let bio_html = match &site.bio {
+            _ if every_item => String::new(),
             None => String::new(),
             Some(b) => {
                 let result = crate::markdown::render(&b.value, |u| match tracking::classify(u) {
@@ -932,6 +936,7 @@ fn resolve_with(
         };
         let socials_out: Vec<SocialOut> = socials
             .iter()
+            .filter(|_| !every_item)
             .filter_map(|(so, dest)| {
                 let dest = dest.as_ref()?;
                 let platform = so.platform.value.trim().to_lowercase();
@@ -1037,7 +1042,7 @@ fn resolve_with(
                     }
                 }
                 ItemKind::Product => {
-                    let review = p.review.as_ref().map(|r| {
+                    let review = p.review.as_ref().filter(|_| !every_item).map(|r| {
                         let rid = format!("{}-review", p.id);
                         let vars = Vars {
                             handle: &handle,
@@ -1048,41 +1053,44 @@ fn resolve_with(
                         };
                         ctx.tag(r, None, None, &vars)
                     });
-                    let description_html = item.description.as_ref().map(|d| {
-                        match crate::markdown::render(&d.value, |u| match tracking::classify(u) {
-                            Ok(dd) => Ok(ctx.tag(
-                                &dd,
-                                None,
-                                None,
-                                &Vars {
-                                    handle: &handle,
-                                    id: &p.id,
-                                    channel,
-                                    kind: "description",
-                                    group: "",
-                                },
-                            )),
-                            Err(pr) => Err(crate::markdown::BadLink {
-                                url: u.to_string(),
-                                message: pr.message,
-                                help: pr.help,
-                            }),
-                        }) {
-                            Ok(h) => h,
-                            Err(bad) => {
-                                if ci == 0 {
-                                    for b in bad {
-                                        ctx.error(
-                                            d.loc.clone(),
-                                            format!("a link in the description: {}", b.message),
-                                            b.help,
-                                        );
-                                    }
+                    let description_html =
+                        item.description.as_ref().filter(|_| !every_item).map(|d| {
+                            match crate::markdown::render(&d.value, |u| {
+                                match tracking::classify(u) {
+                                    Ok(dd) => Ok(ctx.tag(
+                                        &dd,
+                                        None,
+                                        None,
+                                        &Vars {
+                                            handle: &handle,
+                                            id: &p.id,
+                                            channel,
+                                            kind: "description",
+                                            group: "",
+                                        },
+                                    )),
+                                    Err(pr) => Err(crate::markdown::BadLink {
+                                        url: u.to_string(),
+                                        message: pr.message,
+                                        help: pr.help,
+                                    }),
                                 }
-                                String::new()
+                            }) {
+                                Ok(h) => h,
+                                Err(bad) => {
+                                    if ci == 0 {
+                                        for b in bad {
+                                            ctx.error(
+                                                d.loc.clone(),
+                                                format!("a link in the description: {}", b.message),
+                                                b.help,
+                                            );
+                                        }
+                                    }
+                                    String::new()
+                                }
                             }
-                        }
-                    });
+                        });
                     let (price, compare_at, discount_percent) = match p.price {
                         None => (None, None, None),
                         Some((cur, minor, compare)) => (
@@ -1172,12 +1180,15 @@ fn resolve_with(
             script,
             script_hash,
         };
-        page.jsonld = jsonld(&page, site, &prepared);
+        if !every_item {
+            page.jsonld = jsonld(&page, site, &prepared);
+        }
         pages.push(page);
     }
 
     let keyed: Vec<crate::report::keys::Tagged> = network_tagged
         .iter()
+        .filter(|_| !every_item)
         .filter_map(|(pi, ci, href)| {
             let p = &prepared[*pi];
             Some(crate::report::keys::Tagged {

@@ -124,16 +124,15 @@ impl Args {
                 Ok(())
             }
             None => {
-                let text = match self.format {
-                    Format::Table => crate::report::write::to_text(&report, by),
-                    Format::Csv => crate::report::write::to_csv(&report, by),
-                    Format::Json => crate::report::write::to_json(&report, by),
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                let written = match self.format {
+                    Format::Table => {
+                        stdout.write_all(crate::report::write::to_text(&report, by).as_bytes())
+                    }
+                    Format::Csv => crate::report::write::write_csv(&report, by, &mut stdout),
+                    Format::Json => crate::report::write::to_json_into(&report, by, &mut stdout),
                 };
-                let mut stdout = std::io::stdout().lock();
-                match stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|()| stdout.flush())
-                {
+                match written.and_then(|()| stdout.flush()) {
                     Ok(()) => Ok(()),
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                     Err(e) => Err(Failure::Environment(
@@ -279,21 +278,32 @@ pub fn check_report_dir<'a>(
 pub fn write_dir(r: &Report, out: &Path) -> Result<(), Failure> {
     use crate::report::{html, write};
     let staging = crate::emit::Staging::new(out)?;
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("index.html", html::page(r).into_bytes()),
-        ("by-creator.csv", write::to_csv(r, By::Creator).into_bytes()),
-        ("by-channel.csv", write::to_csv(r, By::Channel).into_bytes()),
-        ("by-link.csv", write::to_csv(r, By::Link).into_bytes()),
-        ("by-day.csv", write::to_csv(r, By::Day).into_bytes()),
-        ("report.json", write::report_json(r).into_bytes()),
-    ];
-    files.push((
+    staging.write("index.html", html::page(r).as_bytes())?;
+    staging.write(
         MARKER,
-        b"This directory is a report written by biopage report; the next report with -o replaces it.\n".to_vec(),
-    ));
-    for (name, bytes) in &files {
-        staging.write(name, bytes)?;
+        b"This directory is a report written by biopage report; the next report with -o replaces it.\n",
+    )?;
+    // the tables, streamed: an agency's by-link.csv has a row per link and channel
+    type Writer<'w> = &'w dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>;
+    let stream = |name: &str, f: Writer| -> Result<(), Failure> {
+        let path = staging.path().join(name);
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        f(&mut w)
+            .and_then(|()| w.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    };
+    for (name, by) in [
+        ("by-creator.csv", By::Creator),
+        ("by-channel.csv", By::Channel),
+        ("by-link.csv", By::Link),
+        ("by-day.csv", By::Day),
+    ] {
+        stream(name, &|w| write::write_csv(r, by, w))?;
     }
+    stream("report.json", &|w| write::write_report_json(r, w))?;
     staging
         .copy(&r.unattributed.path, "unattributed.csv")
         .context("cannot write unattributed.csv")?;

@@ -113,7 +113,7 @@ impl fmt::Display for Reason {
             Reason::UnknownPage(p) => write!(f, "unknown page \"{p}\": not a page of this site"),
             Reason::Shared { what, a, b } => write!(
                 f,
-                "ambiguous: {what} is sent by more than one creator ({a}, {b}); biopage check warns about it"
+                "ambiguous: {what} is sent by more than one creator ({a}, {b}), so the sale is no one's in particular; give each creator its own"
             ),
             Reason::OtherCreator { what, handle, only } => {
                 write!(f, "other creator's {what}: {handle}'s (--only {only})")
@@ -135,15 +135,17 @@ impl fmt::Display for Reason {
 pub fn attribute(ix: &Index, echo: &Echo) -> Result<Target, Reason> {
     match echo {
         Echo::Shopee(subs) => {
-            let parts: Vec<&str> = subs
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .collect();
-            if parts.is_empty() {
+            // Shopee's split undone: the non-empty parts joined by '-'
+            let mut key = String::with_capacity(48);
+            for part in subs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                if !key.is_empty() {
+                    key.push('-');
+                }
+                push_lower(&mut key, part);
+            }
+            if key.is_empty() {
                 return Err(Reason::NoIdentifier("Sub_id"));
             }
-            let key = parts.join("-").to_lowercase();
             match ix.shopee.get(key.as_str()) {
                 Some(c) => found(ix, c, &format!("the sub-id \"{key}\"")),
                 None => Err(Reason::UnknownSubId(key)),
@@ -153,11 +155,13 @@ pub fn attribute(ix: &Index, echo: &Echo) -> Result<Target, Reason> {
             if utm.iter().all(|u| u.trim().is_empty()) {
                 return Err(Reason::NoIdentifier("UTM values"));
             }
-            let key = utm
-                .iter()
-                .map(|u| u.trim().to_lowercase())
-                .collect::<Vec<_>>()
-                .join("\u{1f}");
+            let mut key = String::with_capacity(64);
+            for (i, u) in utm.iter().enumerate() {
+                if i > 0 {
+                    key.push('\u{1f}');
+                }
+                push_lower(&mut key, u.trim());
+            }
             match ix.accesstrade.get(key.as_str()) {
                 Some(c) => found(ix, c, "these UTM values"),
                 None => Err(Reason::UnknownUtm(
@@ -259,6 +263,17 @@ pub fn attribute(ix: &Index, echo: &Echo) -> Result<Target, Reason> {
                 None => Err(Reason::UnknownPage(p)),
             }
         }
+    }
+}
+
+/// Appends `s` lowercased (without a new string for ASCII, the common case).
+fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
     }
 }
 

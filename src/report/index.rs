@@ -9,10 +9,10 @@
 use crate::model::{NetworkInput, Settings, Site};
 use crate::networks::{Network, Rule};
 use crate::report::config::{CostInput, FormatInput};
+use crate::report::fxhash::FxHashMap as HashMap;
 use crate::report::keys::{self, Key};
 use crate::report::money::{Amount, Cur};
 use crate::resolve::Resolved;
-use std::collections::HashMap;
 
 /// "None" in the compact fields of [`Cand`].
 pub const NONE: u32 = u32::MAX;
@@ -200,7 +200,7 @@ impl CreatorPart {
                     .unwrap_or(default_cur),
             )
         });
-        let mut local_ids: HashMap<String, u32> = HashMap::new();
+        let mut local_ids: HashMap<String, u32> = HashMap::default();
         for (ci, page) in resolved.pages.iter().enumerate() {
             let ci = ci as u32;
             if let Ok(u) = url::Url::parse(&page.url) {
@@ -319,11 +319,11 @@ impl Index {
     /// index.
     pub fn from_parts(parts: Vec<CreatorPart>, formats: usize, agency: bool) -> Index {
         let mut ix = Index {
-            generic: (0..formats).map(|_| HashMap::new()).collect(),
+            generic: (0..formats).map(|_| HashMap::default()).collect(),
             agency,
             ..Index::default()
         };
-        let mut channel_ids: HashMap<String, u32> = HashMap::new();
+        let mut channel_ids: HashMap<String, u32> = HashMap::default();
         for part in parts {
             let c = ix.creators.len() as u32;
             let channels: Vec<u32> = part
@@ -337,7 +337,8 @@ impl Index {
                 })
                 .collect();
             let first_link = ix.links.len() as u32;
-            let mut link_ids = HashMap::with_capacity(part.links.len());
+            let mut link_ids = HashMap::default();
+            link_ids.reserve(part.links.len());
             for (i, mut l) in part.links.into_iter().enumerate() {
                 l.creator = c;
                 link_ids.insert(l.id.clone(), first_link + i as u32);

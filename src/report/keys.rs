@@ -45,9 +45,16 @@ pub enum Key {
 /// The key of a link tagged by `network` into `href`; `None` when the URL
 /// carries nothing the network echoes (a `mailto:`, a malformed template).
 pub fn of(network: &Network, href: &str) -> Option<Key> {
-    let url = Url::parse(href).ok()?;
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
+    // The tagged URL is already a parsed and serialised URL: its query is
+    // read as it is, without parsing the whole URL again (an agency's report
+    // reads a million of them).
+    let query = href
+        .split('#')
+        .next()?
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("");
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let get = |key: &str| {
@@ -67,7 +74,7 @@ pub fn of(network: &Network, href: &str) -> Option<Key> {
         )),
         Rule::Amazon { .. } => Some(Key::Amazon {
             tag: get("tag")?.to_lowercase(),
-            asin: asin(&url),
+            asin: Url::parse(href).ok().and_then(|u| asin(&u)),
         }),
         Rule::Template(_) | Rule::Params(_) => {
             let mut kept: Vec<(String, String)> = pairs

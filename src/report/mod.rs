@@ -14,6 +14,7 @@ pub mod charts;
 pub mod config;
 pub mod date;
 pub mod formats;
+pub mod fxhash;
 pub mod html;
 pub mod index;
 pub mod keys;
@@ -592,6 +593,15 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         _ => None,
     };
     let mut now = Aggregate::new(&ix, false);
+    // about one order per 400 bytes of conversions (Shopee's rows are ~300
+    // bytes, and most orders have one item)
+    let bytes: u64 = opts
+        .conversions
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    now.reserve((bytes / 400).min(50_000_000) as usize);
     let mut previous = previous_period.map(|_| Aggregate::new(&ix, true));
     let mut files = Vec::new();
     let mut unattributed = UnattributedLog::new()

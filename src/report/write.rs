@@ -171,16 +171,11 @@ fn opt_amt(a: Option<Amount>, c: Cur) -> String {
     a.map(|a| amt(a, c)).unwrap_or_default()
 }
 
-/// The CSV header and rows of a breakdown.
-pub fn table(r: &Report, by: By) -> (Vec<String>, Vec<Vec<String>>) {
-    let curs = currencies(r);
-    let rows = lines(r, by);
-    let mut head: Vec<String> = rows
-        .first()
-        .map(|l| l.keys.iter().map(|(k, _)| k.to_string()).collect())
-        .unwrap_or_else(|| key_names(by).iter().map(|k| k.to_string()).collect());
+/// The CSV header of a breakdown.
+fn csv_head(r: &Report, by: By) -> Vec<String> {
+    let mut head: Vec<String> = key_names(by).iter().map(|k| k.to_string()).collect();
     head.extend(["pageviews", "clicks", "orders", "items", "conversion_rate"].map(String::from));
-    for c in &curs {
+    for c in &currencies(r) {
         for m in [
             "revenue",
             "commission_pending",
@@ -196,40 +191,53 @@ pub fn table(r: &Report, by: By) -> (Vec<String>, Vec<Vec<String>>) {
     if by == By::Creator {
         head.extend(["cost", "cost_currency", "roi"].map(String::from));
     }
-    let body = rows
-        .iter()
-        .map(|l| {
-            let mut row: Vec<String> = l.keys.iter().map(|(_, v)| v.clone()).collect();
-            let m = l.m;
-            row.extend([
-                m.pageviews.to_string(),
-                m.clicks.to_string(),
-                m.orders.to_string(),
-                m.items.to_string(),
-                rate(m.conversion_rate()),
-            ]);
-            for c in &curs {
-                let x = m.money(*c);
-                row.extend([
-                    amt(x.revenue, *c),
-                    amt(x.pending, *c),
-                    amt(x.approved, *c),
-                    amt(x.rejected, *c),
-                    amt(x.refunds, *c),
-                    opt_amt(m.epc(*c), *c),
-                    opt_amt(m.aov(*c), *c),
-                ]);
-            }
-            if by == By::Creator {
-                match l.cost {
-                    Some((a, c)) => row.extend([amt(a, c), c.to_string(), rate(m.roi(a, c))]),
-                    None => row.extend([String::new(), String::new(), String::new()]),
-                }
-            }
-            row
-        })
-        .collect();
-    (head, body)
+    head
+}
+
+/// One line of a breakdown as CSV fields.
+fn csv_row(l: &Line, curs: &[Cur], by: By) -> Vec<String> {
+    let mut row: Vec<String> = l.keys.iter().map(|(_, v)| v.clone()).collect();
+    let m = l.m;
+    row.extend([
+        m.pageviews.to_string(),
+        m.clicks.to_string(),
+        m.orders.to_string(),
+        m.items.to_string(),
+        rate(m.conversion_rate()),
+    ]);
+    for c in curs {
+        let x = m.money(*c);
+        row.extend([
+            amt(x.revenue, *c),
+            amt(x.pending, *c),
+            amt(x.approved, *c),
+            amt(x.rejected, *c),
+            amt(x.refunds, *c),
+            opt_amt(m.epc(*c), *c),
+            opt_amt(m.aov(*c), *c),
+        ]);
+    }
+    if by == By::Creator {
+        match l.cost {
+            Some((a, c)) => row.extend([amt(a, c), c.to_string(), rate(m.roi(a, c))]),
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
+    }
+    row
+}
+
+/// Writes a breakdown as RFC 4180 CSV (CRLF line ends, fields quoted when
+/// needed), row by row: an agency's by-link has hundreds of thousands.
+pub fn write_csv(r: &Report, by: By, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let curs = currencies(r);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(csv_head(r, by))?;
+    for l in lines(r, by) {
+        w.write_record(csv_row(&l, &curs, by))?;
+    }
+    w.flush()
 }
 
 fn key_names(by: By) -> &'static [&'static str] {
@@ -241,22 +249,11 @@ fn key_names(by: By) -> &'static [&'static str] {
     }
 }
 
-/// RFC 4180 CSV (CRLF line ends, fields quoted when needed).
-pub fn csv_text(head: &[String], rows: &[Vec<String>]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // writing to memory cannot fail
-    let _ = w.write_record(head);
-    for r in rows {
-        let _ = w.write_record(r);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
 pub fn to_csv(r: &Report, by: By) -> String {
-    let (h, rows) = table(r, by);
-    csv_text(&h, &rows)
+    let mut buf = Vec::new();
+    // writing to memory cannot fail
+    let _ = write_csv(r, by, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// JSON whose object keys stay in the order they were written
@@ -389,31 +386,57 @@ pub fn metrics_json(m: &Metrics, cost: Option<(Amount, Cur)>) -> Vec<(String, J)
     v
 }
 
-pub fn rows_json(r: &Report, by: By) -> J {
-    J::Arr(
-        lines(r, by)
-            .iter()
-            .map(|l| {
-                let mut fields: Vec<(String, J)> = l
-                    .keys
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), J::from(v.clone())))
-                    .collect();
-                fields.extend(metrics_json(l.m, l.cost));
-                J::Obj(fields)
-            })
-            .collect(),
-    )
+fn row_json(l: &Line) -> J {
+    let mut fields: Vec<(String, J)> = l
+        .keys
+        .iter()
+        .map(|(k, v)| (k.to_string(), J::from(v.clone())))
+        .collect();
+    fields.extend(metrics_json(l.m, l.cost));
+    J::Obj(fields)
 }
 
-fn pretty(v: &J) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
-    s.push('\n');
-    s
+/// `v` pretty-printed, every line after the first indented by `indent`.
+fn pretty_at(v: &J, indent: &str) -> String {
+    serde_json::to_string_pretty(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('\n', &format!("\n{indent}"))
+}
+
+/// Writes a breakdown as a JSON array, one object at a time.
+fn write_rows_json(
+    r: &Report,
+    by: By,
+    out: &mut dyn std::io::Write,
+    indent: &str,
+) -> std::io::Result<()> {
+    let rows = lines(r, by);
+    if rows.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (i, l) in rows.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        write!(
+            out,
+            "{sep}\n{indent}  {}",
+            pretty_at(&row_json(l), &format!("{indent}  "))
+        )?;
+    }
+    write!(out, "\n{indent}]")
+}
+
+/// A breakdown as a JSON array, streamed.
+pub fn to_json_into(r: &Report, by: By, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_rows_json(r, by, out, "")?;
+    out.write_all(b"\n")
 }
 
 pub fn to_json(r: &Report, by: By) -> String {
-    pretty(&rows_json(r, by))
+    let mut buf = Vec::new();
+    let _ = write_rows_json(r, by, &mut buf, "");
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// The leaderboard of an agency (empty for a single site).
@@ -436,8 +459,9 @@ pub fn standings(r: &Report) -> Vec<Standing> {
     )
 }
 
-/// Everything, as `report.json`.
-pub fn report_json(r: &Report) -> String {
+/// Everything, as `report.json`, written piece by piece (the breakdowns
+/// one row at a time).
+pub fn write_report_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let day = |d: Option<crate::report::date::Day>| J::from(d.map(|d| d.to_string()));
     let cur = main_currency(
         &r.now.total,
@@ -532,10 +556,10 @@ pub fn report_json(r: &Report) -> String {
                 .map(|p| J::Obj(metrics_json(&p.total, None)))
                 .unwrap_or(J::Null),
         ),
-        ("by_creator", rows_json(r, By::Creator)),
-        ("by_channel", rows_json(r, By::Channel)),
-        ("by_link", rows_json(r, By::Link)),
-        ("by_day", rows_json(r, By::Day)),
+        ("by_creator", J::Null),
+        ("by_channel", J::Null),
+        ("by_link", J::Null),
+        ("by_day", J::Null),
         ("leaderboard", J::Arr(board)),
         (
             "tiers",
@@ -575,7 +599,37 @@ pub fn report_json(r: &Report) -> String {
         ),
         ("skipped", counts(&r.skipped)),
     ]);
-    pretty(&v)
+    let J::Obj(fields) = v else {
+        return Ok(());
+    };
+    out.write_all(b"{")?;
+    for (i, (k, v)) in fields.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        write!(
+            out,
+            "{sep}\n  {}: ",
+            serde_json::to_string(k).unwrap_or_default()
+        )?;
+        let by = match k.as_str() {
+            "by_creator" => Some(By::Creator),
+            "by_channel" => Some(By::Channel),
+            "by_link" => Some(By::Link),
+            "by_day" => Some(By::Day),
+            _ => None,
+        };
+        match by {
+            Some(by) => write_rows_json(r, by, out, "  ")?,
+            None => out.write_all(pretty_at(v, "  ").as_bytes())?,
+        }
+    }
+    out.write_all(b"\n}\n")
+}
+
+/// [`write_report_json`] into a string.
+pub fn report_json(r: &Report) -> String {
+    let mut buf = Vec::new();
+    let _ = write_report_json(r, &mut buf);
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// Aligned text for a terminal: the breakdown's key columns, counts and

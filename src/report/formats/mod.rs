@@ -577,18 +577,31 @@ fn json_file(
 /// would otherwise fill memory with the same message.
 pub const MAX_PROBLEMS: usize = 10_000;
 
-type CsvRow<'r> = dyn FnMut(&csv::StringRecord, u64, &mut dyn Sink) -> Result<(), Problem> + 'r;
+/// Records read ahead by the reader thread, handed over in batches (and
+/// handed back, to be refilled without allocating).
+#[derive(Default)]
+struct Batch {
+    recs: Vec<csv::StringRecord>,
+    lines: Vec<u64>,
+    n: usize,
+    /// (line, message, whether reading can go on)
+    errors: Vec<(u64, String, bool)>,
+    done: bool,
+}
+
+const BATCH: usize = 1024;
 
 /// Streams a CSV file's records after its header (and `skip` lines before
-/// the header), collecting problems.
-fn read_csv<'r>(
+/// the header), collecting problems. A second thread parses the CSV while
+/// this one attributes and adds up: the two halves of the work take about
+/// as long, and there are two cores.
+fn read_csv(
     path: &Path,
     skip: usize,
     delim: char,
-    mut f: impl FnMut(&csv::StringRecord, u64, &mut dyn Sink) -> Result<(), Problem> + 'r,
+    mut f: impl FnMut(&csv::StringRecord, u64, &mut dyn Sink) -> Result<(), Problem>,
     sink: &mut dyn Sink,
 ) -> Result<(u64, Vec<Problem>), Diagnostic> {
-    let _: Option<&CsvRow> = None;
     let file = std::fs::File::open(path).map_err(|e| {
         Diagnostic::error(format!("cannot read {}: {e}", path.display()))
             .at(Some(Loc::file_only(path)))
@@ -613,17 +626,78 @@ fn read_csv<'r>(
             .at(Some(Loc::file_only(path))))
         }
     };
+    let skip = skip as u64;
     let mut problems: Vec<Problem> = Vec::new();
     let mut extra = 0usize;
     let mut rows = 0u64;
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let line = rdr.position().line() + skip as u64;
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = rec.position().map(|p| p.line()).unwrap_or(line) + skip as u64;
-                // blank lines and totals are not rows
+    let mut push = |p: Problem, problems: &mut Vec<Problem>| {
+        if problems.len() < MAX_PROBLEMS {
+            problems.push(p);
+        } else {
+            extra += 1;
+        }
+    };
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        scope.spawn(move || loop {
+            let mut b = empty_rx.try_recv().unwrap_or_default();
+            b.n = 0;
+            b.errors.clear();
+            while b.n < BATCH {
+                if b.recs.len() <= b.n {
+                    b.recs.push(csv::StringRecord::new());
+                    b.lines.push(0);
+                }
+                let before = rdr.position().line() + skip;
+                match rdr.read_record(&mut b.recs[b.n]) {
+                    Ok(false) => {
+                        b.done = true;
+                        break;
+                    }
+                    Ok(true) => {
+                        b.lines[b.n] =
+                            b.recs[b.n].position().map(|p| p.line()).unwrap_or(before) + skip;
+                        b.n += 1;
+                    }
+                    Err(e) => match e.kind() {
+                        csv::ErrorKind::Utf8 { pos, .. } => {
+                            let line = pos.as_ref().map(|p| p.line()).unwrap_or(before) + skip;
+                            b.errors
+                                .push((line, "the row is not valid UTF-8".into(), true));
+                        }
+                        _ => {
+                            b.errors
+                                .push((before, format!("cannot read the row: {e}"), false));
+                            b.done = true;
+                            break;
+                        }
+                    },
+                }
+            }
+            let done = b.done;
+            if full_tx.send(b).is_err() || done {
+                break;
+            }
+        });
+        while let Ok(mut b) = full_rx.recv() {
+            for (line, message, _) in b.errors.drain(..) {
+                rows += 1;
+                push(
+                    Problem {
+                        line,
+                        field: None,
+                        offset: None,
+                        message,
+                        help: "save the export as CSV UTF-8".into(),
+                    },
+                    &mut problems,
+                );
+            }
+            for i in 0..b.n {
+                let rec = &b.recs[i];
+                let line = b.lines[i];
+                // blank lines are not rows
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
@@ -642,42 +716,20 @@ fn read_csv<'r>(
                         help: "a field with a comma or a line break must be quoted; export the report again or fix the row".into(),
                     })
                 } else {
-                    f(&rec, line, sink)
+                    f(rec, line, sink)
                 };
                 if let Err(p) = result {
-                    if problems.len() < MAX_PROBLEMS {
-                        problems.push(p);
-                    } else {
-                        extra += 1;
-                    }
+                    push(p, &mut problems);
                 }
             }
-            Err(e) => {
-                let (line, msg) = match e.kind() {
-                    csv::ErrorKind::Utf8 { pos, .. } => (
-                        pos.as_ref().map(|p| p.line()).unwrap_or(line) + skip as u64,
-                        "the row is not valid UTF-8".to_string(),
-                    ),
-                    _ => (line, format!("cannot read the row: {e}")),
-                };
-                rows += 1;
-                if problems.len() < MAX_PROBLEMS {
-                    problems.push(Problem {
-                        line,
-                        field: None,
-                        offset: None,
-                        message: msg,
-                        help: "save the export as CSV UTF-8".into(),
-                    });
-                } else {
-                    extra += 1;
-                }
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    break;
-                }
+            let done = b.done;
+            // the reader stops when it is done; a closed channel is fine
+            let _ = empty_tx.send(b);
+            if done {
+                break;
             }
         }
-    }
+    });
     if extra > 0 {
         problems.push(Problem {
             line: 0,

@@ -64,6 +64,13 @@ const REJECTED: &[&str] = &[
 ];
 
 pub fn status(text: &str) -> Option<Status> {
+    // the export's own spelling first: no lowercased copy per row
+    match text.trim() {
+        "Completed" | "Hoàn thành" => return Some(Status::Approved),
+        "Pending" | "Đang chờ xử lý" => return Some(Status::Pending),
+        "Cancelled" | "Đã hủy" => return Some(Status::Rejected),
+        _ => {}
+    }
     let t = text.trim().to_lowercase();
     if APPROVED.contains(&t.as_str()) {
         Some(Status::Approved)
