@@ -1092,6 +1092,7 @@ fn resolve_with(
                             }
                         });
                     let (price, compare_at, discount_percent) = match p.price {
+                        _ if every_item => (None, None, None),
                         None => (None, None, None),
                         Some((cur, minor, compare)) => (
                             Some(cur.format(minor, lang)),
@@ -1119,6 +1120,7 @@ fn resolve_with(
                         image: item
                             .image
                             .as_ref()
+                            .filter(|_| !every_item)
                             .map(|i| image_out(i, images::Kind::Product, &alt, &root)),
                         price,
                         compare_at,

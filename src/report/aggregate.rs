@@ -120,6 +120,37 @@ pub fn div_round(a: Amount, n: u64) -> Amount {
     Amount(q as i64)
 }
 
+/// What aggregation needs of a conversion row, without its strings: the
+/// order id is hashed where the row is read, so a row can be handed to the
+/// thread that adds up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fact {
+    /// The hashed order id; `None`: the row is an order of its own.
+    pub order: Option<u128>,
+    pub day: Day,
+    pub status: Status,
+    pub currency: Cur,
+    pub revenue: Amount,
+    pub commission: Amount,
+    pub refund: Amount,
+    pub items: u64,
+}
+
+impl Fact {
+    pub fn of(c: &Conversion, source: u32) -> Fact {
+        Fact {
+            order: (!c.own_order && !c.order_id.is_empty()).then(|| hash128(source, c.order_id)),
+            day: c.day,
+            status: c.status,
+            currency: c.currency,
+            revenue: c.revenue,
+            commission: c.commission,
+            refund: c.refund,
+            items: c.items,
+        }
+    }
+}
+
 /// Which breakdown a group belongs to (for distinct-order counting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Breakdown {
@@ -183,19 +214,26 @@ impl Aggregate {
     /// Adds a conversion row attributed to `t`; `source` tells order ids of
     /// different networks apart.
     pub fn conversion(&mut self, t: &Target, c: &Conversion, source: u32) {
-        let order = if c.own_order || c.order_id.is_empty() {
-            self.next_own += 1;
-            let i = self.seen.len() as u32;
-            self.seen.push([NONE; 5]);
-            i
-        } else {
-            let h = hash128(source, c.order_id);
-            let next = self.seen.len() as u32;
-            let i = *self.orders.entry(h).or_insert(next);
-            if i == next {
+        self.add(t, &Fact::of(c, source));
+    }
+
+    /// Adds a conversion, as [`Fact`].
+    pub fn add(&mut self, t: &Target, c: &Fact) {
+        let order = match c.order {
+            None => {
+                self.next_own += 1;
+                let i = self.seen.len() as u32;
                 self.seen.push([NONE; 5]);
+                i
             }
-            i
+            Some(h) => {
+                let next = self.seen.len() as u32;
+                let i = *self.orders.entry(h).or_insert(next);
+                if i == next {
+                    self.seen.push([NONE; 5]);
+                }
+                i
+            }
         };
         let ch = self.channel_slot(t.channel);
         let link_key: LinkKey = (t.creator, t.channel.unwrap_or(NONE), t.link.unwrap_or(NONE));

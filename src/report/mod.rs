@@ -360,11 +360,24 @@ pub fn load_index(dir: &Path, only: Option<&str>) -> Result<Loaded, Failure> {
     ))
 }
 
-/// Attributes and aggregates rows as they are read.
+/// What the reading thread hands the adding-up thread.
+#[derive(Debug, Clone, Copy)]
+enum Add {
+    Conversion(Target, aggregate::Fact, bool),
+    Clicks(Target, Day, u64, bool),
+    PageViews(Target, Day, u64, bool),
+}
+
+/// How many additions travel together between the threads.
+const ADDS: usize = 4096;
+
+/// Attributes rows as they are read, and hands the attributed ones to the
+/// thread that aggregates them (`bool`: the previous period's).
 struct Processor<'a> {
     ix: &'a Index,
-    now: &'a mut Aggregate,
-    previous: Option<&'a mut Aggregate>,
+    adds: Vec<Add>,
+    to_adder: &'a std::sync::mpsc::SyncSender<Vec<Add>>,
+    previous_too: bool,
     period: (Option<Day>, Option<Day>),
     previous_period: Option<(Day, Day)>,
     status: StatusFilter,
@@ -381,6 +394,21 @@ struct Processor<'a> {
 }
 
 impl Processor<'_> {
+    fn add(&mut self, a: Add) {
+        self.adds.push(a);
+        if self.adds.len() >= ADDS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.adds.is_empty() {
+            let batch = std::mem::replace(&mut self.adds, Vec::with_capacity(ADDS));
+            // the adder lives as long as the reading: a send cannot fail
+            let _ = self.to_adder.send(batch);
+        }
+    }
+
     fn in_period(&self, d: Day) -> bool {
         self.period.0.is_none_or(|f| d >= f) && self.period.1.is_none_or(|t| d <= t)
     }
@@ -485,13 +513,19 @@ impl Sink for Processor<'_> {
                 match self.target(&c.echo, c.day) {
                     Ok((t, true)) => {
                         self.summary.attributed += 1;
-                        self.now.conversion(&t, &c, self.source);
+                        self.add(Add::Conversion(
+                            t,
+                            aggregate::Fact::of(&c, self.source),
+                            false,
+                        ));
                     }
                     Ok((t, false)) => {
-                        if self.in_previous(c.day) {
-                            if let Some(p) = self.previous.as_deref_mut() {
-                                p.conversion(&t, &c, self.source);
-                            }
+                        if self.previous_too && self.in_previous(c.day) {
+                            self.add(Add::Conversion(
+                                t,
+                                aggregate::Fact::of(&c, self.source),
+                                true,
+                            ));
                         }
                         let r = self.outside(c.day);
                         self.unattributed(
@@ -524,19 +558,17 @@ impl Sink for Processor<'_> {
                 match self.target(&tr.echo, tr.day) {
                     Ok((t, true)) => {
                         self.summary.attributed += 1;
-                        match kind {
-                            RowKind::PageView => self.now.pageviews(&t, tr.day, tr.count),
-                            _ => self.now.clicks(&t, tr.day, tr.count),
-                        }
+                        self.add(match kind {
+                            RowKind::PageView => Add::PageViews(t, tr.day, tr.count, false),
+                            _ => Add::Clicks(t, tr.day, tr.count, false),
+                        });
                     }
                     Ok((t, false)) => {
-                        if self.in_previous(tr.day) {
-                            if let Some(p) = self.previous.as_deref_mut() {
-                                match kind {
-                                    RowKind::PageView => p.pageviews(&t, tr.day, tr.count),
-                                    _ => p.clicks(&t, tr.day, tr.count),
-                                }
-                            }
+                        if self.previous_too && self.in_previous(tr.day) {
+                            self.add(match kind {
+                                RowKind::PageView => Add::PageViews(t, tr.day, tr.count, true),
+                                _ => Add::Clicks(t, tr.day, tr.count, true),
+                            });
                         }
                         let r = self.outside(tr.day);
                         self.unattributed(
@@ -603,6 +635,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .sum();
     now.reserve((bytes / 400).min(50_000_000) as usize);
     let mut previous = previous_period.map(|_| Aggregate::new(&ix, true));
+    let (mut now_back, mut previous_back) = (None, None);
     let mut files = Vec::new();
     let mut unattributed = UnattributedLog::new()
         .map_err(|e| anyhow::Error::new(e).context("cannot create a temporary file"))?;
@@ -610,55 +643,93 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let mut skipped = BTreeMap::new();
     let mut problems = Diagnostics::default();
     let all: Vec<&PathBuf> = opts.conversions.iter().chain(&opts.analytics).collect();
-    for (i, path) in all.iter().enumerate() {
-        let detected: Detected = match formats::detect(path, &formats) {
-            Ok(d) => d,
-            Err(d) => {
-                problems.push(d);
-                continue;
+    let previous_too = previous.is_some();
+    // Two threads: this one reads and attributes, the adder aggregates.
+    let read: Result<(), Failure> = std::thread::scope(|scope| {
+        let (to_adder, from_reader) = std::sync::mpsc::sync_channel::<Vec<Add>>(8);
+        let adder = scope.spawn(move || {
+            while let Ok(batch) = from_reader.recv() {
+                for a in batch {
+                    let agg = match a {
+                        Add::Conversion(_, _, true)
+                        | Add::Clicks(_, _, _, true)
+                        | Add::PageViews(_, _, _, true) => match previous.as_mut() {
+                            Some(p) => p,
+                            None => continue,
+                        },
+                        _ => &mut now,
+                    };
+                    match a {
+                        Add::Conversion(t, f, _) => agg.add(&t, &f),
+                        Add::Clicks(t, d, n, _) => agg.clicks(&t, d, n),
+                        Add::PageViews(t, d, n, _) => agg.pageviews(&t, d, n),
+                    }
+                }
             }
-        };
-        let mut summary = FileSummary {
-            path: path.to_path_buf(),
-            format: detected.name(),
-            rows: 0,
-            attributed: 0,
-            unattributed: 0,
-            skipped: 0,
-            filtered: 0,
-        };
-        let mut p = Processor {
-            ix: &ix,
-            now: &mut now,
-            previous: previous.as_mut(),
-            period: (opts.from, opts.to),
-            previous_period,
-            status: opts.status,
-            only,
-            file: path,
-            source: i as u32,
-            format: detected.name(),
-            summary: &mut summary,
-            unattributed: &mut unattributed,
-            io_error: None,
-            by_reason: &mut by_reason,
-            skipped: &mut skipped,
-        };
-        let read = formats::read(path, &detected, &mut p);
-        if let Some(e) = p.io_error.take() {
-            return Err(Failure::Environment(
-                anyhow::Error::new(e).context("cannot write the list of unattributed rows"),
-            ));
-        }
-        match read {
-            Ok((rows, file_problems)) => {
-                summary.rows = rows;
-                problems.0.extend(file_problems);
+            (now, previous)
+        });
+        for (i, path) in all.iter().enumerate() {
+            let detected: Detected = match formats::detect(path, &formats) {
+                Ok(d) => d,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            let mut summary = FileSummary {
+                path: path.to_path_buf(),
+                format: detected.name(),
+                rows: 0,
+                attributed: 0,
+                unattributed: 0,
+                skipped: 0,
+                filtered: 0,
+            };
+            let mut p = Processor {
+                ix: &ix,
+                adds: Vec::with_capacity(ADDS),
+                to_adder: &to_adder,
+                previous_too,
+                period: (opts.from, opts.to),
+                previous_period,
+                status: opts.status,
+                only,
+                file: path,
+                source: i as u32,
+                format: detected.name(),
+                summary: &mut summary,
+                unattributed: &mut unattributed,
+                io_error: None,
+                by_reason: &mut by_reason,
+                skipped: &mut skipped,
+            };
+            let read = formats::read(path, &detected, &mut p);
+            p.flush();
+            if let Some(e) = p.io_error.take() {
+                return Err(Failure::Environment(
+                    anyhow::Error::new(e).context("cannot write the list of unattributed rows"),
+                ));
             }
-            Err(d) => problems.push(d),
+            match read {
+                Ok((rows, file_problems)) => {
+                    summary.rows = rows;
+                    problems.0.extend(file_problems);
+                }
+                Err(d) => problems.push(d),
+            }
+            files.push(summary);
         }
-        files.push(summary);
-    }
+        drop(to_adder);
+        let (n, p) = adder.join().map_err(|_| {
+            Failure::Environment(anyhow::anyhow!("the report's adding-up thread failed"))
+        })?;
+        now_back = Some(n);
+        previous_back = p;
+        Ok(())
+    });
+    read?;
+    let now = now_back.unwrap_or_else(|| Aggregate::new(&ix, false));
+    let previous = previous_back;
     if problems.has_errors() {
         return Err(Failure::Input(problems));
     }

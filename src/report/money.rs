@@ -150,6 +150,13 @@ const SIGNS: &[&str] = &[
 /// The text without one currency sign or code at either end (and the
 /// spaces next to it).
 fn strip_sign(s: &str) -> &str {
+    // most amounts are bare numbers: nothing to look for
+    let (first, last) = (s.as_bytes().first(), s.as_bytes().last());
+    if first.is_some_and(|c| c.is_ascii_digit() || *c == b'-' || *c == b'+' || *c == b'.')
+        && last.is_some_and(u8::is_ascii_digit)
+    {
+        return s;
+    }
     let mut s = s.trim_matches(|c: char| c == ' ' || c == '\u{a0}');
     if let Some(p) = SIGNS.iter().find(|p| s.starts_with(*p)) {
         s = s[p.len()..].trim_start_matches([' ', '\u{a0}']);
