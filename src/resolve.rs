@@ -983,7 +983,13 @@ fn resolve_with(
                 kind: item.kind.as_str(),
                 group: group.as_deref().unwrap_or(""),
             };
-            let href = ctx.tag(&p.dest, Some(item), p.network, &vars);
+            // the report needs tagged URLs only of links through a network
+            // (what networks echo back); clicks name the link by its id
+            let href = if every_item && p.network.is_none() {
+                String::new()
+            } else {
+                ctx.tag(&p.dest, Some(item), p.network, &vars)
+            };
             if p.network.is_some() {
                 network_tagged.push((pi, ci, href.clone()));
             }

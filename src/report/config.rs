@@ -64,8 +64,8 @@ pub struct FormatInput {
     pub refund: Option<At<String>>,
     /// URL parameter biopage sent → the column the network echoes it in.
     pub params: Vec<(String, At<String>)>,
-    /// Only links through this `[networks.NAME]` (default: any link that
-    /// carries the parameters).
+    /// Only links through this `[networks.NAME]` (default: links through
+    /// any network that carry the parameters).
     pub network: Option<At<String>>,
     pub loc: Option<Loc>,
 }

@@ -275,7 +275,8 @@ impl CreatorPart {
                         _ => {}
                     }
                 }
-                if !formats.is_empty() {
+                // formats describe networks' exports: links through one
+                if !formats.is_empty() && network.is_some() {
                     if let Ok(u) = url::Url::parse(href) {
                         let pairs: Vec<(String, String)> = u
                             .query_pairs()

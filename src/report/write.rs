@@ -116,15 +116,15 @@ pub fn lines(r: &Report, by: By) -> Vec<Line<'_>> {
                 })
                 .collect();
             out.sort_by(|a, b| {
-                let k = |l: &Line| {
+                fn k<'l>(l: &'l Line) -> (&'l str, bool, &'l str, bool, &'l str) {
                     (
-                        l.keys[0].1.clone(),
+                        &l.keys[0].1,
                         l.keys[1].1.is_empty(),
-                        l.keys[1].1.clone(),
+                        &l.keys[1].1,
                         l.keys[2].1.is_empty(),
-                        l.keys[2].1.clone(),
+                        &l.keys[2].1,
                     )
-                };
+                }
                 k(a).cmp(&k(b))
             });
             out
@@ -403,7 +403,9 @@ fn pretty_at(v: &J, indent: &str) -> String {
         .replace('\n', &format!("\n{indent}"))
 }
 
-/// Writes a breakdown as a JSON array, one object at a time.
+/// Writes a breakdown as a JSON array, one object at a time, one object
+/// per line: an agency's by-link has hundreds of thousands of rows, and a
+/// row per line is what `grep`, `jq -c` and a diff handle best.
 fn write_rows_json(
     r: &Report,
     by: By,
@@ -417,11 +419,8 @@ fn write_rows_json(
     out.write_all(b"[")?;
     for (i, l) in rows.iter().enumerate() {
         let sep = if i == 0 { "" } else { "," };
-        write!(
-            out,
-            "{sep}\n{indent}  {}",
-            pretty_at(&row_json(l), &format!("{indent}  "))
-        )?;
+        write!(out, "{sep}\n{indent}  ")?;
+        serde_json::to_writer(&mut *out, &row_json(l)).map_err(std::io::Error::other)?;
     }
     write!(out, "\n{indent}]")
 }
