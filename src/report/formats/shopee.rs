@@ -30,9 +30,9 @@ pub struct Columns {
     currency: Cur,
 }
 
-const ORDER: &[&str] = &["Order id", "ID đơn hàng"];
+const ORDER: &[&str] = &["Order id", "ID đơn hàng", "Mã đơn hàng"];
 const STATUS: &[&str] = &["Order Status", "Trạng thái đặt hàng", "Trạng thái đơn hàng"];
-const TIME: &[&str] = &["Order Time", "Thời Gian Đặt Hàng"];
+const TIME: &[&str] = &["Order Time", "Thời Gian Đặt Hàng", "Thời gian đơn hàng"];
 const QTY: &[&str] = &["Qty", "Số lượng"];
 const VALUE: &[&str] = &["Purchase Value", "Giá trị đơn hàng", "Giá trị mua"];
 const REFUND: &[&str] = &["Refund Amount", "Số tiền hoàn trả"];
