@@ -334,7 +334,7 @@ pub fn page(r: &Report) -> String {
                     let name = if l.keys[0].1.is_empty() {
                         "(unknown)".to_string()
                     } else {
-                        l.keys[0].1.clone()
+                        l.keys[0].1.to_string()
                     };
                     vec![
                         name,
@@ -469,11 +469,11 @@ pub fn page(r: &Report) -> String {
                     l.keys
                         .iter()
                         .find(|(x, _)| *x == n)
-                        .map(|(_, v)| v.clone())
+                        .map(|(_, v)| v.to_string())
                         .unwrap_or_default()
                 };
                 let link = if k("link").is_empty() {
-                    "(other purchases)".to_string()
+                    "(other items)".to_string()
                 } else {
                     format!("{} ({})", k("title"), k("link"))
                 };

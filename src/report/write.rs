@@ -9,6 +9,7 @@ use crate::report::aggregate::{leaderboard, main_currency, Metrics, Standing};
 use crate::report::index::NONE;
 use crate::report::money::{Amount, Cur};
 use crate::report::{Report, StatusFilter};
+use std::borrow::Cow;
 
 /// A breakdown (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +33,9 @@ impl By {
 
 /// One row of a breakdown: its key columns and metrics.
 pub struct Line<'a> {
-    pub keys: Vec<(&'static str, String)>,
+    /// Borrowed from the index where they can be: by-link has a row per
+    /// link and channel, written three times (CSV, JSON, HTML).
+    pub keys: Vec<(&'static str, Cow<'a, str>)>,
     pub m: &'a Metrics,
     /// A creator's cost, for ROI.
     pub cost: Option<(Amount, Cur)>,
@@ -51,8 +54,8 @@ pub fn lines(r: &Report, by: By) -> Vec<Line<'_>> {
                 .filter(|c| r.only.is_none_or(|o| o as usize == *c))
                 .map(|c| Line {
                     keys: vec![
-                        ("creator", ix.creators[c].handle.clone()),
-                        ("name", ix.creators[c].name.clone()),
+                        ("creator", Cow::Borrowed(ix.creators[c].handle.as_str())),
+                        ("name", Cow::Borrowed(ix.creators[c].name.as_str())),
                     ],
                     m: &r.now.creators[c],
                     cost: ix.creators[c].cost,
@@ -69,7 +72,10 @@ pub fn lines(r: &Report, by: By) -> Vec<Line<'_>> {
                 .enumerate()
                 .filter(|(_, m)| **m != Metrics::default())
                 .map(|(i, m)| Line {
-                    keys: vec![("channel", ix.channels.get(i).cloned().unwrap_or_default())],
+                    keys: vec![(
+                        "channel",
+                        Cow::Borrowed(ix.channels.get(i).map(String::as_str).unwrap_or_default()),
+                    )],
                     m,
                     cost: None,
                 })
@@ -88,26 +94,32 @@ pub fn lines(r: &Report, by: By) -> Vec<Line<'_>> {
                     let link = (*l != NONE).then(|| &ix.links[*l as usize]);
                     Line {
                         keys: vec![
-                            ("creator", ix.handle(*c).to_string()),
+                            ("creator", Cow::Borrowed(ix.handle(*c))),
                             (
                                 "channel",
-                                if *ch == NONE {
-                                    UNKNOWN.into()
+                                Cow::Borrowed(if *ch == NONE {
+                                    UNKNOWN
                                 } else {
-                                    ix.channel_name(*ch).to_string()
-                                },
+                                    ix.channel_name(*ch)
+                                }),
                             ),
-                            ("link", link.map(|l| l.id.to_string()).unwrap_or_default()),
-                            ("kind", link.map(|l| l.kind.to_string()).unwrap_or_default()),
+                            (
+                                "link",
+                                Cow::Borrowed(link.map(|l| &*l.id).unwrap_or_default()),
+                            ),
+                            (
+                                "kind",
+                                Cow::Borrowed(link.map(|l| l.kind).unwrap_or_default()),
+                            ),
                             (
                                 "title",
-                                link.map(|l| l.title.to_string()).unwrap_or_default(),
+                                Cow::Borrowed(link.map(|l| &*l.title).unwrap_or_default()),
                             ),
                             (
                                 "network",
-                                link.and_then(|l| l.network.as_deref())
-                                    .unwrap_or_default()
-                                    .to_string(),
+                                Cow::Borrowed(
+                                    link.and_then(|l| l.network.as_deref()).unwrap_or_default(),
+                                ),
                             ),
                         ],
                         m,
@@ -134,7 +146,7 @@ pub fn lines(r: &Report, by: By) -> Vec<Line<'_>> {
             .days
             .iter()
             .map(|(d, m)| Line {
-                keys: vec![("day", d.to_string())],
+                keys: vec![("day", Cow::Owned(d.to_string()))],
                 m,
                 cost: None,
             })
@@ -196,7 +208,7 @@ fn csv_head(r: &Report, by: By) -> Vec<String> {
 
 /// One line of a breakdown as CSV fields.
 fn csv_row(l: &Line, curs: &[Cur], by: By) -> Vec<String> {
-    let mut row: Vec<String> = l.keys.iter().map(|(_, v)| v.clone()).collect();
+    let mut row: Vec<String> = l.keys.iter().map(|(_, v)| v.to_string()).collect();
     let m = l.m;
     row.extend([
         m.pageviews.to_string(),
@@ -390,7 +402,7 @@ fn row_json(l: &Line) -> J {
     let mut fields: Vec<(String, J)> = l
         .keys
         .iter()
-        .map(|(k, v)| (k.to_string(), J::from(v.clone())))
+        .map(|(k, v)| (k.to_string(), J::from(v.to_string())))
         .collect();
     fields.extend(metrics_json(l.m, l.cost));
     J::Obj(fields)
@@ -667,12 +679,14 @@ pub fn to_text(r: &Report, by: By) -> String {
                         .keys
                         .iter()
                         .find(|(n, _)| n == k)
-                        .map(|(_, v)| v.clone())
+                        .map(|(_, v)| v.to_string())
                         .unwrap_or_default();
-                    if v.is_empty() {
-                        "(unknown)".into()
-                    } else {
+                    if !v.is_empty() {
                         v
+                    } else if *k == "link" {
+                        "(other items)".into()
+                    } else {
+                        "(unknown)".into()
                     }
                 })
                 .collect();

@@ -82,13 +82,20 @@ impl Columns {
             commission: col(&f.commission)??,
             // `currency = "USD"` naming no column is the export's one currency
             currency: match &f.currency {
-                Some(c) if h.find(&[c.value.as_str()]).is_none() && Cur::parse(&c.value).is_some() => None,
+                Some(c)
+                    if h.find(&[c.value.as_str()]).is_none() && Cur::parse(&c.value).is_some() =>
+                {
+                    None
+                }
                 c => col(c)?,
             },
             currency_code: f
                 .currency_code
                 .as_ref()
-                .or(f.currency.as_ref().filter(|c| h.find(&[c.value.as_str()]).is_none()))
+                .or(f
+                    .currency
+                    .as_ref()
+                    .filter(|c| h.find(&[c.value.as_str()]).is_none()))
                 .and_then(|c| Cur::parse(&c.value)),
             quantity: col(&f.quantity)?,
             refund: col(&f.refund)?,
