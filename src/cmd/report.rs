@@ -82,18 +82,36 @@ fn parse_day(s: &str) -> Result<Day, String> {
 }
 
 impl Args {
+    /// DIR, and the files: `--conversions a.csv b.csv my-page` takes the
+    /// site for one more file (the flag takes several); a directory with a
+    /// profile.toml or agency.toml among the files, without a DIR, is DIR.
+    fn inputs(&self) -> (PathBuf, Vec<PathBuf>, Vec<PathBuf>) {
+        let (mut conversions, mut analytics) = (self.conversions.clone(), self.analytics.clone());
+        if self.dir == Path::new(".") {
+            let is_site = |p: &PathBuf| {
+                p.is_dir() && (p.join("profile.toml").is_file() || p.join("agency.toml").is_file())
+            };
+            if let Some(i) = conversions.iter().position(is_site) {
+                let dir = conversions.remove(i);
+                return (dir, conversions, analytics);
+            }
+            if let Some(i) = analytics.iter().position(is_site) {
+                let dir = analytics.remove(i);
+                return (dir, conversions, analytics);
+            }
+        }
+        (self.dir.clone(), conversions, analytics)
+    }
+
     pub fn run(&self) -> Result<(), Failure> {
+        let (dir, conversions, analytics) = self.inputs();
         if let Some(out) = &self.out {
-            check_report_dir(
-                &self.dir,
-                out,
-                self.conversions.iter().chain(&self.analytics),
-            )?;
+            check_report_dir(&dir, out, conversions.iter().chain(&analytics))?;
         }
         let opts = crate::report::Options {
-            dir: self.dir.clone(),
-            conversions: self.conversions.clone(),
-            analytics: self.analytics.clone(),
+            dir,
+            conversions,
+            analytics,
             from: self.from,
             to: self.to,
             status: match self.status {

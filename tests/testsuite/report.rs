@@ -82,6 +82,15 @@ fn shopee_english_export_is_attributed_per_creator_channel_and_link() {
 }
 
 #[test]
+fn the_site_may_come_after_the_files() {
+    let (site, f) = (fx("site"), fx("shopee-en.csv"));
+    let first = ok(&["report", &site, "--conversions", &f, "--format", "csv"]);
+    let last = ok(&["report", "--conversions", &f, &site, "--format", "csv"]);
+    assert_eq!(first.stdout, last.stdout);
+    assert!(last.stdout.contains("serum-b5"), "{}", last.stdout);
+}
+
+#[test]
 fn vietnamese_shopee_export_gives_the_same_report() {
     let (en, _) = rows("site", "--conversions", &["shopee-en.csv"], "link");
     let (vi, stderr) = rows("site", "--conversions", &["shopee-vi.csv"], "link");
