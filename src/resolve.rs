@@ -1059,44 +1059,42 @@ fn resolve_with(
                         };
                         ctx.tag(r, None, None, &vars)
                     });
-                    let description_html =
-                        item.description.as_ref().filter(|_| !every_item).map(|d| {
-                            match crate::markdown::render(&d.value, |u| {
-                                match tracking::classify(u) {
-                                    Ok(dd) => Ok(ctx.tag(
-                                        &dd,
-                                        None,
-                                        None,
-                                        &Vars {
-                                            handle: &handle,
-                                            id: &p.id,
-                                            channel,
-                                            kind: "description",
-                                            group: "",
-                                        },
-                                    )),
-                                    Err(pr) => Err(crate::markdown::BadLink {
-                                        url: u.to_string(),
-                                        message: pr.message,
-                                        help: pr.help,
-                                    }),
-                                }
-                            }) {
-                                Ok(h) => h,
-                                Err(bad) => {
-                                    if ci == 0 {
-                                        for b in bad {
-                                            ctx.error(
-                                                d.loc.clone(),
-                                                format!("a link in the description: {}", b.message),
-                                                b.help,
-                                            );
-                                        }
+                    let description = item.description.as_ref().filter(|_| !every_item);
+                    let description_html = description.map(|d| {
+                        match crate::markdown::render(&d.value, |u| match tracking::classify(u) {
+                            Ok(dd) => Ok(ctx.tag(
+                                &dd,
+                                None,
+                                None,
+                                &Vars {
+                                    handle: &handle,
+                                    id: &p.id,
+                                    channel,
+                                    kind: "description",
+                                    group: "",
+                                },
+                            )),
+                            Err(pr) => Err(crate::markdown::BadLink {
+                                url: u.to_string(),
+                                message: pr.message,
+                                help: pr.help,
+                            }),
+                        }) {
+                            Ok(h) => h,
+                            Err(bad) => {
+                                if ci == 0 {
+                                    for b in bad {
+                                        ctx.error(
+                                            d.loc.clone(),
+                                            format!("a link in the description: {}", b.message),
+                                            b.help,
+                                        );
                                     }
-                                    String::new()
                                 }
+                                String::new()
                             }
-                        });
+                        }
+                    });
                     let (price, compare_at, discount_percent) = match p.price {
                         _ if every_item => (None, None, None),
                         None => (None, None, None),
