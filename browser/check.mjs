@@ -16,13 +16,17 @@
 // It also builds a Chinese creator with exactly one product (the layout
 // with few products) and checks it with axe at both widths and for
 // overflow at 390 px. It takes screenshots of both sites into
-// docs/screenshots/ (or --shots-dir DIR). Prints a summary table and exits
-// 1 if any check failed, 2 if the checks could not run.
+// docs/screenshots/ (or --shots-dir DIR). Then the same for the HTML of
+// `biopage report` (a site's and an agency's report from the fixtures in
+// tests/fixtures/report/): axe at both sizes in both schemes, the Nu HTML
+// Checker, no horizontal scrolling at 390 px. Prints a summary table and
+// exits 1 if any check failed, 2 if the checks could not run.
 //
 // Usage: node check.mjs [--bin PATH] [--themes a,b] [--no-lighthouse]
 //          [--lighthouse-only] [--no-screenshots] [--shots-dir DIR]
-//          [--no-stress] [--lh-runs N] [--lh-min N] [--lh-min-perf N]
-//          [--lh-realtime] [--keep] [--json FILE]
+//          [--no-stress] [--no-report] [--report-only] [--lh-runs N]
+//          [--lh-min N] [--lh-min-perf N] [--lh-realtime] [--keep]
+//          [--json FILE]
 // Lighthouse runs LH_RUNS times (default 3) per theme and each category's
 // score is the median of the runs; --lh-min is the lowest passing median
 // (default 100) of every category, --lh-min-perf overrides it for
@@ -82,6 +86,8 @@ const DO_LH = !flag('--no-lighthouse');
 if (LH_ONLY && !DO_LH) die('--lighthouse-only and --no-lighthouse exclude each other');
 const DO_SHOTS = !flag('--no-screenshots') && !LH_ONLY;
 const DO_STRESS = !flag('--no-stress') && !LH_ONLY;
+const REPORT_ONLY = flag('--report-only');
+const DO_REPORT = !flag('--no-report') && !LH_ONLY;
 const LH_RUNS = Math.max(1, Number(opt('--lh-runs', '3')));
 const LH_MIN = Number(opt('--lh-min', '100'));
 // performance varies from run to run on a busy machine: its own threshold
@@ -295,6 +301,26 @@ review = "https://www.xiaohongshu.com/explore/def456"
 description = "换季泛红时救急用，质地清爽不黏腻，敏感肌也能放心用。"
 `);
   return dir;
+}
+
+// The reports of the fixtures in tests/fixtures/report/: a site with an
+// export of every format, and an agency with a leaderboard and tiers.
+function buildReports(root) {
+  const fx = path.join(ROOT, 'tests/fixtures/report');
+  const f = (n) => path.join(fx, n);
+  const runs = [
+    ['site', [f('site'), '--conversions', f('shopee-vi.csv'), f('accesstrade.json'), f('amazon-earnings.csv'), f('mynet.csv'),
+      '--analytics', f('plausible-clicks.json'), f('plausible-pages.json'), f('ga4-clicks.json'), f('goatcounter.csv')]],
+    ['agency', [f('agency'), '--conversions', f('agency-shopee.csv'), '--from', '2026-11-01', '--to', '2026-11-30']],
+  ];
+  const outs = [];
+  for (const [name, args] of runs) {
+    const out = path.join(root, name);
+    const r = spawnSync(BIN, ['report', ...args, '-o', out], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`biopage report (${name}) failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    outs.push([name, out]);
+  }
+  return outs;
 }
 
 function build(site, out, baseUrl) {
@@ -685,12 +711,12 @@ async function main() {
   const server = await startServer();
   const base = `http://127.0.0.1:${server.port}/`;
   const browser = await launch();
-  const lh = DO_LH ? await lighthouseBrowser() : null;
+  const lh = DO_LH && !REPORT_ONLY ? await lighthouseBrowser() : null;
   const rows = [];
   const details = {};
   const allHtml = [];
 
-  for (const theme of THEMES) {
+  for (const theme of REPORT_ONLY ? [] : THEMES) {
     log(`theme ${theme}`);
     const t0 = Date.now();
     const row = { theme, lh: null, axe: 0, vnu: 0, overflow: 0, gz: 0, stress: '-' };
@@ -844,6 +870,48 @@ async function main() {
     rows.push(row);
   }
 
+  if (DO_REPORT) {
+    log('report');
+    const t0 = Date.now();
+    const row = { theme: 'report', lh: null, axe: 0, vnu: 0, overflow: 0, gz: 0, stress: '-', css: 0 };
+    const det = { axe: [], lighthouse: [], vnu: [], overflow: [] };
+    details.report = det;
+    const root = path.join(WORK, 'out-report');
+    for (const [name, out] of buildReports(root)) {
+      const file = path.join(out, 'index.html');
+      allHtml.push({ theme: 'report', f: file });
+      row.gz = Math.max(row.gz, zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length);
+      server.serve(out);
+      for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+        for (const scheme of ['light', 'dark']) {
+          const { page, errors } = await openPage(browser, base, vp, scheme);
+          const sw = await scrollWidth(page);
+          if (vpName === 'phone') {
+            row.overflow = Math.max(row.overflow, sw);
+            if (sw > vp.width) {
+              const c = await culprit(page);
+              det.overflow.push(`${name} ${scheme}: ${sw}px ${c}`);
+              fail('report', `${name} report scrolls horizontally at ${vp.width}px (${scheme}): ${sw}px; ${c}`);
+            }
+          }
+          if (DO_SHOTS && (name === 'site' || (vpName === 'desktop' && scheme === 'light'))) {
+            const shot = name === 'site' ? `report-${scheme}-${vpName}.png` : `report-agency-${scheme}-${vpName}.png`;
+            await screenshot(page, path.join(SHOT_DIR, shot), vp, vpName === 'phone');
+          }
+          for (const x of await runAxe(page)) {
+            row.axe += x.count;
+            det.axe.push({ where: `${name} ${vpName} ${scheme}`, ...x });
+            fail('report', `axe ${x.id} (${x.impact}) ×${x.count} on the ${name} report at ${vpName} ${scheme}: ${x.nodes[0]}`);
+          }
+          for (const e of errors) fail('report', `console error on the ${name} report at ${vpName} ${scheme}: ${e}`);
+          await page.close();
+        }
+      }
+    }
+    row.secs = Math.round((Date.now() - t0) / 1000);
+    rows.push(row);
+  }
+
   if (!LH_ONLY) log('Nu HTML Checker');
   const errs = LH_ONLY ? [] : runVnu(allHtml.map((x) => x.f));
   for (const e of errs) {
@@ -853,6 +921,7 @@ async function main() {
     const row = rows.find((r) => r.theme === theme);
     if (row) row.vnu++;
     const rel = hit ? path.relative(path.join(WORK, `out-${theme}`), file) : file;
+    // (report files: out-report/<site|agency>/index.html)
     details[theme]?.vnu.push(`${rel}:${e.lastLine}: ${e.message}`);
     fail(theme, `vnu ${rel}:${e.lastLine}: ${e.message}`);
   }

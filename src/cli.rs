@@ -26,6 +26,8 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Print every outbound link (destination, tagged URL, short link, network) as CSV or JSON.
     Links(cmd::links::Args),
+    /// Attribute networks' conversion exports and analytics exports to creator, channel and link.
+    Report(cmd::report::Args),
 }
 
 impl Cli {
@@ -37,6 +39,7 @@ impl Cli {
             Command::Themes(a) => a.run(),
             Command::Check(a) => a.run(),
             Command::Links(a) => a.run(),
+            Command::Report(a) => a.run(),
         }
     }
 
@@ -47,6 +50,7 @@ impl Cli {
         match &self.command {
             Command::Links(_) => format!("error: {errors} error{s}; no links were printed"),
             Command::Check(_) => format!("error: {errors} error{s}; nothing was checked"),
+            Command::Report(_) => format!("error: {errors} error{s}; no report was written"),
             _ => format!("error: the build failed with {errors} error{s}; nothing was written"),
         }
     }

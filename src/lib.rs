@@ -27,6 +27,7 @@ pub mod online;
 pub mod pipeline;
 pub mod qr;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod serve;
 pub mod style;

@@ -42,6 +42,9 @@ pub struct Settings {
     pub style: StyleInput,
     /// `[strings]`: UI string overrides (keys already checked), in file order.
     pub strings: Vec<(String, At<String>)>,
+    /// What `biopage report` reads from the files: `cost`, `[tiers]` and
+    /// `[report]` (generic export formats, per-creator costs).
+    pub report: crate::report::config::ReportInput,
 }
 
 /// `[style]`: the few look-and-feel choices a creator makes without
@@ -82,6 +85,10 @@ pub struct NetworkInput {
     pub name: At<String>,
     /// Preset identifiers (`tag`, `affiliate_id`, `id`) and generic keys, as written.
     pub tag: Option<At<String>>,
+    /// `tag = { tiktok = "…", youtube = "…" }`: an Amazon tag per channel, so
+    /// that Amazon's reports (which echo only the tag) tell channels apart.
+    /// `default` is the tag of channels not listed.
+    pub tags: Vec<(String, At<String>)>,
     pub affiliate_id: Option<At<String>>,
     pub id: Option<At<String>>,
     pub template: Option<At<String>>,

@@ -3,5 +3,6 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod links;
+pub mod report;
 pub mod serve;
 pub mod themes;

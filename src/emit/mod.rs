@@ -105,6 +105,29 @@ pub fn claim(site: &Path, out: &Path, inputs: &[PathBuf], force: bool) -> Result
     })
 }
 
+/// Claims a directory whose use another command has judged by its own rules
+/// (a report's directory: `cmd::report`): only the lock against a second
+/// run, and the removal of what killed runs left beside it.
+pub fn claim_judged(out: &Path) -> Result<Output> {
+    let parent = parent_of(out);
+    fs_err::create_dir_all(&parent)?;
+    let lock_path = beside(out, "biopage-lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    clean_leftovers(out)?;
+    Ok(Output {
+        path: out.to_path_buf(),
+        previous_build: read_marker(out),
+        _lock: lock,
+    })
+}
+
 fn parent_of(out: &Path) -> PathBuf {
     match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

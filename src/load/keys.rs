@@ -12,7 +12,11 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "go_pages",
     "style",
     "strings",
+    "cost",
+    "report",
 ];
+/// agency.toml takes the site-wide keys and these.
+pub(super) const AGENCY_MORE_KEYS: &[&str] = &["tiers"];
 /// profile.toml takes the site-wide keys and these.
 pub(super) const PROFILE_MORE_KEYS: &[&str] = &[
     "name",

@@ -11,12 +11,13 @@ mod items;
 mod keys;
 mod site;
 
+/// For `report::config`, which reads its own tables with the same walker.
+pub(crate) use doc::{as_table, get, Doc, Value};
 pub use keys::SETTINGS_KEYS;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceFile};
 use crate::input::{InputError, Root};
 use crate::model::*;
-use doc::Doc;
 use std::path::Path;
 
 /// What loading produced: the site as far as it could be read, and every

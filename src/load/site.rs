@@ -7,8 +7,11 @@ use crate::diag::Diagnostic;
 use crate::model::*;
 use toml::de::{DeTable, DeValue};
 
+/// `tag`, and the tags per channel of `tag = { … }`.
+type AmazonTag = (Option<At<String>>, Vec<(String, At<String>)>);
+
 impl<'a> Doc<'a> {
-    pub(super) fn settings(&mut self, root: &DeTable<'_>) -> Settings {
+    pub(super) fn settings(&mut self, root: &DeTable<'_>, agency: bool) -> Settings {
         let mut s = Settings {
             base_url: self.string(root, "base_url"),
             language: self.string(root, "language"),
@@ -131,9 +134,11 @@ impl<'a> Doc<'a> {
                     },
                     None => Vec::new(),
                 };
+                let (tag, tags) = self.amazon_tag(t);
                 s.networks.push(NetworkInput {
                     name: At::new(name_s, self.loc(name.span())),
-                    tag: self.string(t, "tag"),
+                    tag,
+                    tags,
                     affiliate_id: self.string(t, "affiliate_id"),
                     id: self.string(t, "id"),
                     template: self.string(t, "template"),
@@ -144,7 +149,25 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        s.report = self.report_input(root, agency);
         s
+    }
+
+    /// `tag`: a string, or a table of tags per channel (`default` for the
+    /// channels not listed).
+    fn amazon_tag(&mut self, t: &DeTable<'_>) -> AmazonTag {
+        match get(t, "tag").map(|v| v.get_ref()) {
+            Some(DeValue::Table(tt)) => {
+                let mut tags = Vec::new();
+                for (k, _) in tt.iter() {
+                    if let Some(v) = self.string(tt, k.get_ref()) {
+                        tags.push((k.get_ref().to_string(), v));
+                    }
+                }
+                (None, tags)
+            }
+            _ => (self.string(t, "tag"), Vec::new()),
+        }
     }
 
     pub(super) fn profile(&mut self) -> Site {
@@ -173,7 +196,7 @@ impl<'a> Doc<'a> {
             &[SETTINGS_KEYS, PROFILE_MORE_KEYS].concat(),
             "profile.toml",
         );
-        let settings = self.settings(root);
+        let settings = self.settings(root, false);
         let name = self.required_string(root, 0..0, "name", "profile.toml");
         if let Some(n) = name.as_ref().filter(|n| n.value.chars().count() > MAX_NAME) {
             self.diags.push(
@@ -236,8 +259,12 @@ impl<'a> Doc<'a> {
             return Settings::default();
         };
         let root = root.get_ref();
-        self.unknown_keys(root, SETTINGS_KEYS, "agency.toml");
-        self.settings(root)
+        self.unknown_keys(
+            root,
+            &[SETTINGS_KEYS, AGENCY_MORE_KEYS].concat(),
+            "agency.toml",
+        );
+        self.settings(root, true)
     }
 
     pub(super) fn products_file(&mut self) -> Vec<Item> {

@@ -18,6 +18,7 @@ mod tagging;
 #[cfg(test)]
 mod testing;
 
+pub use items::default_currency;
 pub use jsonld::escape_json_for_script;
 pub use settings::{agency_template, normalize_base};
 
@@ -216,8 +217,31 @@ pub fn resolve(
     agency: Option<&Settings>,
     opts: &Options,
 ) -> Result<Resolved, Diagnostics> {
+    resolve_with(site, agency, opts, false)
+}
+
+/// [`resolve`], with every link and product on the pages, whatever its
+/// schedule or `enabled`: `biopage report` attributes conversions that
+/// arrive weeks after a link was taken down, so it needs the identifiers of
+/// every link the page ever carried. And only those: the pages it returns
+/// have no bio, socials, reviews, descriptions or JSON-LD (an agency's
+/// report resolves ten thousand creators and renders none).
+pub fn resolve_every_item(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+) -> Result<Resolved, Diagnostics> {
+    resolve_with(site, agency, opts, true)
+}
+
+fn resolve_with(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+    every_item: bool,
+) -> Result<Resolved, Diagnostics> {
     let mut ctx = tagging::Ctx::new(site, agency);
-    let basics = settings::basics(site, agency, opts, &mut ctx);
+    let basics = settings::basics(site, agency, opts, every_item, &mut ctx);
     let prepared = items::prepare(site, &basics, opts, &mut ctx);
     let socials: Vec<(&Social, Option<crate::tracking::Dest>)> = site
         .socials

@@ -14,6 +14,7 @@ mod icons;
 mod images;
 mod links;
 mod qr;
+mod report;
 mod serve;
 mod trust;
 mod ui;
