@@ -22,8 +22,16 @@ pub struct Options {
     pub only: Option<String>,
 }
 
+/// What `check` found: every problem, and for an agency what each of its
+/// campaigns reaches.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Diagnostics,
+    pub campaigns: Vec<crate::campaign::Summary>,
+}
+
 /// Checks a site or an agency; returns every finding, errors and warnings.
-pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
+pub fn check(dir: &Path, opts: &Options) -> Result<Checked, Failure> {
     if crate::agency::is_agency(dir) {
         return check_agency(dir, opts);
     }
@@ -37,7 +45,10 @@ pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
     if pageless > REDIRECT_LIMIT {
         findings.push(pageless_warning(pageless, &dir.join("profile.toml")));
     }
-    Ok(findings)
+    Ok(Checked {
+        findings,
+        campaigns: Vec::new(),
+    })
 }
 
 /// One site: its errors, or its warnings plus the page-weight check; and the
@@ -57,16 +68,28 @@ fn check_site(
     }
 }
 
-/// One creator of an agency, with the agency's own checks (its handle).
+/// One creator of an agency, with the agency's own checks (its handle),
+/// and the campaigns (indices) that target it.
 fn check_creator(
     agency: &crate::agency::Agency,
     c: &crate::agency::Creator,
     opts: &Options,
     renderers: &Renderers,
-) -> (Diagnostics, usize) {
+) -> (Diagnostics, usize, Vec<usize>) {
     match agency.prepare(c, &opts.resolve) {
-        Ok((site, resolved)) => check_prepared(&c.dir, site, resolved, false, opts, renderers),
-        Err(d) => (d, 0),
+        Ok((site, resolved)) => {
+            let targeted = agency.campaigns_of(&c.handle, &site);
+            let (d, n) = check_prepared(&c.dir, site, resolved, false, opts, renderers);
+            (d, n, targeted)
+        }
+        Err(d) => {
+            // still count the creator in its campaigns' summaries
+            let targeted = match crate::load::load(&c.dir).site {
+                Some(site) if !agency.campaigns.is_empty() => agency.campaigns_of(&c.handle, &site),
+                _ => Vec::new(),
+            };
+            (d, 0, targeted)
+        }
     }
 }
 
@@ -207,15 +230,20 @@ fn check_online(
     out
 }
 
-fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
+fn check_agency(dir: &Path, opts: &Options) -> Result<Checked, Failure> {
     let agency = match crate::agency::open(dir) {
         Ok(a) => a,
-        Err(Failure::Input(d)) => return Ok(d),
+        Err(Failure::Input(d)) => {
+            return Ok(Checked {
+                findings: d,
+                campaigns: Vec::new(),
+            })
+        }
         Err(f) => return Err(f),
     };
     let creators = agency.select(opts.only.as_deref())?;
     let renderers = Renderers::default();
-    let results: Vec<(Diagnostics, usize)> = creators
+    let results: Vec<(Diagnostics, usize, Vec<usize>)> = creators
         .par_iter()
         .map(|c| check_creator(&agency, c, opts, &renderers))
         .collect();
@@ -226,17 +254,30 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
         }
     }
     let mut pageless = 0;
-    for (d, n) in results {
+    let mut targeted: Vec<Vec<&str>> = vec![Vec::new(); agency.campaigns.len()];
+    for ((d, n, t), c) in results.into_iter().zip(&creators) {
         findings.extend(d);
         pageless += n;
+        for i in t {
+            targeted[i].push(c.handle.as_str());
+        }
     }
+    let campaigns = agency
+        .campaigns
+        .iter()
+        .zip(&targeted)
+        .map(|(c, t)| crate::campaign::Summary::new(c, t, opts.resolve.now))
+        .collect();
     // Short links with a go/ page need no warning past the limit: the build
     // writes the first REDIRECT_LIMIT of their rules and the pages answer
     // the rest (see files::capped_redirects).
     if pageless > REDIRECT_LIMIT {
         findings.push(pageless_warning(pageless, &dir.join("agency.toml")));
     }
-    Ok(findings)
+    Ok(Checked {
+        findings,
+        campaigns,
+    })
 }
 
 /// Netlify's advice: past this many redirect rules, use wildcards instead.

@@ -4,7 +4,7 @@
 //!
 //! Two keys guard a creator's output. The *input* key is a digest of the
 //! bytes of every file in its folder; while it and the build's context
-//! (biopage binary, agency.toml, `--base-url`) are unchanged, and "now" is
+//! (biopage binary, agency.toml, its campaigns, `--base-url`) are unchanged, and "now" is
 //! still inside the window in which no schedule starts or ends, the creator
 //! is neither parsed nor rendered: reading its files is the whole cost. When
 //! the input key differs, the creator is loaded and resolved and its *output*
@@ -345,7 +345,7 @@ pub fn write(out: &Path, cache: &mut Cache) -> anyhow::Result<()> {
 /// The build's context: the running binary (a rebuilt biopage may render
 /// differently even under the same version number), agency.toml's bytes and
 /// the options that change every creator's output.
-pub fn context(agency_dir: &Path, base_url: Option<&str>) -> String {
+pub fn context(agency_dir: &Path, base_url: Option<&str>, campaigns: &[&str]) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
@@ -356,6 +356,11 @@ pub fn context(agency_dir: &Path, base_url: Option<&str>) -> String {
     h.update(fs_err::read(agency_dir.join("agency.toml")).unwrap_or_default());
     h.update([0]);
     h.update(base_url.unwrap_or("").as_bytes());
+    // every campaign file and codes file: any may change any creator's page
+    for c in campaigns {
+        h.update([0]);
+        h.update(c.as_bytes());
+    }
     format!("{:x}", h.finalize())
 }
 
@@ -437,6 +442,7 @@ pub fn schedule_bounds(site: &Site) -> Vec<i64> {
         .flat_map(|i| [i.starts.as_ref(), i.ends.as_ref()])
         .flatten()
         .map(|b| b.value.0)
+        .chain(site.bounds.iter().copied())
         .collect()
 }
 

@@ -5,6 +5,7 @@
 
 pub mod agency;
 pub mod analytics;
+pub mod campaign;
 pub mod check;
 pub mod cli;
 pub mod cmd;

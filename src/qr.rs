@@ -46,21 +46,36 @@ pub fn svg(data: &str) -> String {
 }
 
 /// The QR code files of a site, as (path relative to the output root, bytes):
-/// `qr.svg` for the main page, `qr-<channel>.svg` for each channel page.
+/// `qr.svg` for the main page, `qr-<channel>.svg` for each channel page, and
+/// `go/<id>/qr.svg` for each campaign item's short link (what a brand puts
+/// on a poster for that creator).
 pub fn files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
-    resolved
+    let pages = resolved.pages.iter().enumerate().map(|(i, page)| {
+        let name = if i == 0 {
+            "qr.svg".to_string()
+        } else {
+            format!("qr-{}.svg", page.channel)
+        };
+        (name, svg(&page.url).into_bytes())
+    });
+    let campaign_items = resolved
         .pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let name = if i == 0 {
-                "qr.svg".to_string()
-            } else {
-                format!("qr-{}.svg", page.channel)
-            };
-            (name, svg(&page.url).into_bytes())
+        .first()
+        .into_iter()
+        .flat_map(|p| {
+            p.featured
+                .iter()
+                .chain(p.groups.iter().flat_map(|g| g.links.iter()))
+                .chain(p.products.iter().map(|p| &p.item))
         })
-        .collect()
+        .filter(|i| i.campaign.is_some() && !i.go.is_empty())
+        .map(|i| (campaign_qr_path(&i.id), svg(&i.go).into_bytes()));
+    pages.chain(campaign_items).collect()
+}
+
+/// Where a campaign item's QR code is, relative to the creator's output.
+pub fn campaign_qr_path(id: &str) -> String {
+    format!("go/{id}/qr.svg")
 }
 
 #[cfg(test)]

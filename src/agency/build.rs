@@ -108,7 +108,8 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
                 None
             }
         };
-    let context = incremental::context(dir, opts.resolve.base_url.as_deref());
+    let campaigns: Vec<&str> = agency.campaigns.iter().map(|c| c.digest.as_str()).collect();
+    let context = incremental::context(dir, opts.resolve.base_url.as_deref(), &campaigns);
     let same_context = previous.as_ref().is_some_and(|c| c.context == context);
     // Folders of the current output are carried only when biopage made it
     // (never those of a directory replaced with --force).

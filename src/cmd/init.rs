@@ -11,7 +11,7 @@ pub struct Args {
     /// Where to create the site (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Create an agency instead: agency.toml and two creators.
+    /// Create an agency instead: agency.toml, two creators and a campaign.
     #[arg(long)]
     pub agency: bool,
     /// The language of the page and of the scaffold's text and comments:
@@ -69,7 +69,7 @@ impl Args {
         let shown = self.dir.display();
         if self.agency {
             init_agency(&self.dir, self.language)?;
-            println!("Created a biopage agency in {shown} with creators linh and mei.\n\nNext:\n  edit {shown}/agency.toml and {shown}/creators/*/profile.toml\n  biopage serve {shown} --only linh   # preview a creator at http://127.0.0.1:1111/linh/\n  biopage check {shown}               # every problem, before you publish\n  biopage build {shown}               # writes {shown}/public/<handle>/");
+            println!("Created a biopage agency in {shown} with creators linh and mei, and a campaign for both.\n\nNext:\n  edit {shown}/agency.toml, {shown}/creators/*/profile.toml and {shown}/campaigns/*.toml\n  biopage serve {shown} --only linh   # preview a creator at http://127.0.0.1:1111/linh/\n  biopage check {shown}               # every problem, before you publish\n  biopage build {shown}               # writes {shown}/public/<handle>/");
             return Ok(());
         }
         init(&self.dir, self.language)?;
@@ -111,10 +111,23 @@ pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
         "language = \"en\"",
         &format!("language = \"{}\"", lang.html_lang()),
     );
+    // The example campaign runs from today for four weeks, so that it is
+    // on the pages the first build makes.
+    let today = crate::cli::now().div_euclid(86_400);
+    let day = |d: i64| crate::report::date::Day(d as i32).to_string();
+    let campaign = include_str!("../../templates/init/agency/campaign.toml")
+        .replace("{STARTS}", &day(today))
+        .replace("{ENDS}", &day(today + 27));
     write_new(
         dir,
         &[
             ("agency.toml", agency.as_bytes()),
+            ("campaigns/glow-lab-launch.toml", campaign.as_bytes()),
+            (
+                "campaigns/glow-lab-launch-codes.csv",
+                include_bytes!("../../templates/init/agency/campaign-codes.csv"),
+            ),
+            ("campaigns/glow-serum.png", PRODUCT),
             (
                 "creators/linh/profile.toml",
                 include_bytes!("../../templates/init/agency/linh.toml"),

@@ -20,7 +20,7 @@ pub(crate) struct Doc<'a> {
     pub(super) root: Option<&'a Root>,
     pub(crate) diags: &'a mut Diagnostics,
     /// False once the document had a syntax error.
-    pub(super) parsed: bool,
+    pub(crate) parsed: bool,
 }
 
 pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {

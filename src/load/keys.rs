@@ -26,6 +26,8 @@ pub(super) const PROFILE_MORE_KEYS: &[&str] = &[
     "socials",
     "links",
     "sensitive",
+    "tier",
+    "followers",
 ];
 /// `[tracking]`: the UTM keys (`tracking::UTM_KEYS`) and these.
 pub(super) const TRACKING_MORE_KEYS: &[&str] = &["channels", "default_channel"];

@@ -181,6 +181,12 @@ pub fn read_source(
             return None;
         }
     };
+    text_source(path, bytes, diags)
+}
+
+/// The UTF-8 text of a file that was read, or an error at the line and
+/// column of its first invalid byte.
+pub fn text_source(path: &Path, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<SourceFile> {
     match String::from_utf8(bytes) {
         Ok(text) => Some(SourceFile::new(path, text)),
         Err(e) => {

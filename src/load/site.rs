@@ -182,6 +182,9 @@ impl<'a> Doc<'a> {
             links: Vec::new(),
             products: Vec::new(),
             sensitive: false,
+            tier: None,
+            followers: None,
+            bounds: Vec::new(),
             templates_dir: None,
             static_dir: None,
             root: None,
@@ -217,6 +220,8 @@ impl<'a> Doc<'a> {
         let bio = self.string(root, "bio");
         let bio_links = self.link_locs(get(root, "bio"), bio.as_ref());
         let sensitive = self.boolean(root, "sensitive").unwrap_or(false);
+        let tier = self.string(root, "tier");
+        let followers = self.count(root, "followers");
         let avatar = self.string(root, "avatar").and_then(|p| self.image(&p));
         let mut socials = Vec::new();
         for (i, v) in self.tables(root, "socials").into_iter().enumerate() {
@@ -249,8 +254,35 @@ impl<'a> Doc<'a> {
             socials,
             links,
             sensitive,
+            tier,
+            followers,
             bio_links,
             ..empty
+        }
+    }
+
+    /// A count (`followers = 23000`): a whole number, zero or more.
+    pub(crate) fn count(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<u64>> {
+        let v = get(t, key)?;
+        let example = format!("{key} = 23000 (a whole number, no quotes)");
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                match u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => Some(At::new(n, self.loc(v.span()))),
+                    Err(_) => {
+                        self.err(
+                            v.span(),
+                            format!("`{key}` must be a whole number, zero or more"),
+                            format!("write {example}"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.wrong_type(key, v, "a whole number", &example);
+                None
+            }
         }
     }
 

@@ -24,6 +24,7 @@ fn vars() -> Vars<'static> {
         channel: "tiktok",
         kind: "product",
         group: "",
+        campaign: "",
     }
 }
 
@@ -289,7 +290,7 @@ mod wrapped_destinations {
             id in "[a-z0-9&=#% -]{0,8}",
         ) {
             let n = net("shopee", |i| i.affiliate_id = Some(At::bare("173&x=1".into())));
-            let v = Vars { handle: &handle, id: &id, channel: "tik tok", kind: "product", group: "" };
+            let v = Vars { handle: &handle, id: &id, channel: "tik tok", kind: "product", group: "", campaign: "" };
             let (wrapped, _) = n.apply(&dest, &[], &v);
             prop_assert!(wrapped.starts_with("https://s.shopee."), "{}", wrapped);
             prop_assert_eq!(decoded(&wrapped, "origin_link")?, dest.as_str());

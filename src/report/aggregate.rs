@@ -654,11 +654,13 @@ mod tests {
                         ("orders".into(), Amount::from_units(2).unwrap()),
                         ("followers".into(), Amount::from_units(10_000).unwrap()),
                     ],
+                    plain: None,
                     loc: None,
                 },
                 crate::report::config::TierInput {
                     name: "nano".into(),
                     thresholds: vec![("orders".into(), Amount::from_units(1).unwrap())],
+                    plain: None,
                     loc: None,
                 },
             ],

@@ -120,6 +120,8 @@ pub struct TierInput {
     pub name: String,
     /// (metric, threshold): the least value of the metric for the tier.
     pub thresholds: Vec<(String, Amount)>,
+    /// The tier's threshold when written as a plain number (`micro = 10000`).
+    pub plain: Option<Amount>,
     pub loc: Option<Loc>,
 }
 
@@ -138,6 +140,34 @@ impl TiersInput {
             .collect();
         out.sort_by_key(|(_, a)| *a);
         out
+    }
+
+    /// The ladder campaigns place creators on by their `followers`: each
+    /// tier's `followers` threshold, or its plain number when `metric` is
+    /// `followers` or not written. A table written for a KOC programme
+    /// (`nano = 1000`, `micro = 10000`) thus means followers to campaigns,
+    /// while the report, which knows no followers, reads it as orders.
+    pub fn followers_ladder(&self) -> Vec<(String, Amount)> {
+        let plain_is_followers = self.metric.loc.is_none() || self.metric.value == "followers";
+        let mut out: Vec<(String, Amount)> = self
+            .tiers
+            .iter()
+            .filter_map(|t| {
+                t.thresholds
+                    .iter()
+                    .find(|(m, _)| m == "followers")
+                    .map(|(_, a)| *a)
+                    .or(t.plain.filter(|_| plain_is_followers))
+                    .map(|a| (t.name.clone(), a))
+            })
+            .collect();
+        out.sort_by_key(|(_, a)| *a);
+        out
+    }
+
+    /// Whether `name` is one of the tiers.
+    pub fn has(&self, name: &str) -> bool {
+        self.tiers.iter().any(|t| t.name == name)
     }
 }
 
@@ -421,11 +451,13 @@ impl Doc<'_> {
                 name => {
                     let loc = self.loc(k.span());
                     let mut thresholds = Vec::new();
+                    let mut plain = None;
                     match tv.get_ref() {
                         DeValue::Integer(_) | DeValue::Float(_) => {
                             if let Some(a) = self.threshold(name, tv) {
                                 // a plain number measures `metric`, known at the end
                                 thresholds.push((String::new(), a));
+                                plain = Some(a);
                             }
                         }
                         DeValue::Table(tt) => {
@@ -456,6 +488,7 @@ impl Doc<'_> {
                     tiers.push(TierInput {
                         name: name.to_string(),
                         thresholds,
+                        plain,
                         loc,
                     });
                 }

@@ -17,6 +17,11 @@ impl Day {
         Some(Day(crate::load::days_from_civil(y, m, d) as i32))
     }
 
+    /// The UTC day of a Unix time.
+    pub fn from_unix(secs: i64) -> Day {
+        Day(secs.div_euclid(86_400) as i32)
+    }
+
     /// (year, month, day).
     pub fn ymd(self) -> (i64, i64, i64) {
         // Howard Hinnant's civil_from_days

@@ -268,7 +268,7 @@ pub fn load_index(dir: &Path, only: Option<&str>) -> Result<Loaded, Failure> {
             .iter()
             .map(|c| (c.handle.clone(), c.dir.clone()))
             .collect();
-        let agency = opened.settings;
+        let agency = opened.settings.clone();
         for (h, c) in &agency.report.costs {
             if !creators.iter().any(|(x, _)| *x == h.value) {
                 let help = match crate::diag::did_you_mean(
@@ -291,9 +291,11 @@ pub fn load_index(dir: &Path, only: Option<&str>) -> Result<Loaded, Failure> {
             .map(|(handle, cdir)| {
                 let loaded = crate::load::load(cdir);
                 let mut diags = loaded.diags;
-                let Some(site) = loaded.site else {
+                let Some(mut site) = loaded.site else {
                     return Err(diags);
                 };
+                // a campaign's sales arrive after it ended: all its items count
+                diags.extend(opened.apply_campaigns(handle, &mut site, opts.now, true));
                 match crate::resolve::resolve_every_item(&site, Some(&agency), &opts) {
                     Ok(r) if !diags.has_errors() => {
                         let cost = agency

@@ -144,6 +144,9 @@ pub struct ItemOut {
     /// Behind its own age confirmation (never on a page that is gated as
     /// a whole).
     pub sensitive: bool,
+    /// The campaign the item came from (an agency's `campaigns/<id>.toml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 /// A link is exactly what links and products share.
@@ -192,6 +195,9 @@ pub struct Page {
     pub products: Vec<ProductOut>,
     pub has_sponsored: bool,
     pub disclosure: String,
+    /// "Paid partnership with <brand>." for each sponsored campaign on the
+    /// page, shown with the disclosure.
+    pub partnerships: Vec<String>,
     pub t: i18n::Strings,
     pub jsonld: String,
     pub og_image: Option<String>,

@@ -61,6 +61,7 @@ pub(super) fn build(
                     channel,
                     kind: "bio",
                     group: "",
+                    campaign: "",
                 };
                 ctx.tagged_markdown(
                     &b.value,
@@ -101,6 +102,7 @@ pub(super) fn build(
                     channel,
                     kind: "social",
                     group: "",
+                    campaign: "",
                 };
                 Some(SocialOut {
                     label: so.label.clone().unwrap_or_else(|| {
@@ -123,6 +125,7 @@ pub(super) fn build(
         let mut groups: Vec<Group> = Vec::new();
         let mut products = Vec::new();
         let mut has_sponsored = false;
+        let mut partnerships: Vec<String> = Vec::new();
         for (pi, p) in prepared.iter().enumerate() {
             let item = p.item;
             let group = item
@@ -136,6 +139,7 @@ pub(super) fn build(
                 channel,
                 kind: item.kind.as_str(),
                 group: group.as_deref().unwrap_or(""),
+                campaign: item.campaign.as_ref().map_or("", |c| c.id.as_str()),
             };
             // the report needs tagged URLs only of links through a network
             // (what networks echo back); clicks name the link by its id
@@ -164,6 +168,15 @@ pub(super) fn build(
                 });
             }
             has_sponsored |= p.sponsored;
+            if let Some(c) = item.campaign.as_ref().filter(|c| c.sponsored) {
+                let text = c
+                    .disclosure
+                    .clone()
+                    .unwrap_or_else(|| strings.partnership.replace("{brand}", &c.brand));
+                if !text.trim().is_empty() && !partnerships.contains(&text) {
+                    partnerships.push(text);
+                }
+            }
             let rel = if p.sponsored {
                 "sponsored noopener"
             } else {
@@ -186,6 +199,7 @@ pub(super) fn build(
                 featured: item.featured,
                 network: p.network.map(|n| n.name.clone()),
                 sensitive: item.sensitive && !site.sensitive,
+                campaign: item.campaign.as_ref().map(|c| c.id.clone()),
             };
             match item.kind {
                 ItemKind::Link => {
@@ -210,6 +224,7 @@ pub(super) fn build(
                             channel,
                             kind: "review",
                             group: "",
+                            campaign: "",
                         };
                         let at = item.review.as_ref().and_then(|r| r.loc.clone());
                         ctx.tag_at(r, None, None, &vars, at)
@@ -222,6 +237,7 @@ pub(super) fn build(
                             channel,
                             kind: "description",
                             group: "",
+                            campaign: "",
                         };
                         ctx.tagged_markdown(
                             &d.value,
@@ -301,8 +317,9 @@ pub(super) fn build(
             featured,
             groups,
             products,
-            has_sponsored,
+            has_sponsored: has_sponsored || !partnerships.is_empty(),
             disclosure: disclosure.clone(),
+            partnerships,
             t: strings.clone(),
             jsonld: String::new(),
             og_image,
