@@ -113,7 +113,12 @@ pub(crate) fn prepare_with(
     diags.extend(edit(&mut site));
     // Resolve even when loading found problems, to report them all at once.
     match resolve::resolve(&site, agency, opts) {
-        Ok(r) if !diags.has_errors() => Ok((site, r)),
+        Ok(mut r) if !diags.has_errors() => {
+            // what loading (and `edit`) warned about comes first
+            diags.extend(std::mem::take(&mut r.warnings));
+            r.warnings = diags;
+            Ok((site, r))
+        }
         Ok(_) => Err(diags),
         Err(more) => {
             diags.extend(more);

@@ -19,6 +19,8 @@ mod codes;
 mod parse;
 pub mod rows;
 pub mod target;
+#[cfg(test)]
+mod tests;
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Loc};
 use crate::input::Root;

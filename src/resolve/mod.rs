@@ -16,7 +16,7 @@ mod pages;
 mod settings;
 mod tagging;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use items::default_currency;
 pub use jsonld::escape_json_for_script;

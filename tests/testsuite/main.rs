@@ -4,6 +4,7 @@
 mod agency;
 mod analytics;
 mod build;
+mod campaigns;
 mod check;
 mod crash;
 mod errors;
