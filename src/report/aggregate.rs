@@ -435,15 +435,22 @@ pub fn leaderboard(
         .and_then(|t| t.currency.as_ref())
         .and_then(|c| Cur::parse(&c.value))
         .or(cur);
-    let reportable = metric != "followers" && !ladder.is_empty();
+    // Followers are the profile's, not the period's: the tier is the
+    // creator's own, and nobody moves.
+    let by_profile = metric == "followers";
+    let reportable = !by_profile && !ladder.is_empty();
     let mut rows: Vec<Standing> = (0..ix.creators.len() as u32)
         .filter(|c| only.is_none_or(|o| o == *c))
         .map(|c| {
             let m = &now.creators[c as usize];
             let prev = previous.map(|p| &p.creators[c as usize]);
-            let tier = reportable
-                .then(|| tier_of(&ladder, m.value(metric, tier_cur)))
-                .flatten();
+            let tier = if by_profile {
+                ix.creators[c as usize].tier.clone()
+            } else {
+                reportable
+                    .then(|| tier_of(&ladder, m.value(metric, tier_cur)))
+                    .flatten()
+            };
             let previous_tier = match prev {
                 Some(p) if reportable => tier_of(&ladder, p.value(metric, tier_cur)),
                 _ => None,
@@ -508,6 +515,7 @@ mod tests {
                 link_ids: HashMap::default(),
                 cost: None,
                 amazon_tags: vec![],
+                tier: None,
             });
         }
         ix
@@ -720,5 +728,16 @@ mod tests {
         // without a previous period nothing moves
         let lb = leaderboard(&ix, &now, None, cur, Some(&tiers), None);
         assert!(lb.iter().all(|s| s.change == Move::Unknown));
+        // tiers by followers: each creator's own, from its profile
+        let mut ix = ix;
+        ix.creators[2].tier = Some("macro".into());
+        let by_followers = TiersInput {
+            metric: crate::model::At::bare("followers".into()),
+            ..tiers
+        };
+        let lb = leaderboard(&ix, &now, Some(&prev), cur, Some(&by_followers), None);
+        let c2 = lb.iter().find(|s| s.creator == 2).unwrap();
+        assert_eq!((c2.tier.as_deref(), c2.change), (Some("macro"), Move::Unknown));
+        assert!(lb.iter().filter(|s| s.creator != 2).all(|s| s.tier.is_none()));
     }
 }

@@ -85,6 +85,10 @@ pub struct Creator {
     pub cost: Option<(Amount, Cur)>,
     /// The creator's Amazon tags, for messages.
     pub amazon_tags: Vec<String>,
+    /// The creator's tier by its profile (`tier`, or `followers` on the
+    /// `[tiers]` ladder), which the leaderboard shows when tiers measure
+    /// followers.
+    pub tier: Option<String>,
 }
 
 /// The maps a conversion or click is looked up in.
@@ -133,6 +137,7 @@ pub struct CreatorPart {
     entries: Vec<(Table, Box<str>, u32, u32)>,
     cost: Option<(Amount, Cur)>,
     amazon_tags: Vec<String>,
+    tier: Option<String>,
 }
 
 /// The networks of a creator as resolve builds them: the agency's, then
@@ -185,6 +190,12 @@ impl CreatorPart {
             entries: Vec::new(),
             cost: None,
             amazon_tags: Vec::new(),
+            tier: crate::campaign::target::tier_of(
+                site,
+                agency.and_then(|a| a.report.tiers.as_ref()),
+            )
+            .ok()
+            .flatten(),
         };
         let default_cur = Cur::parse(crate::resolve::default_currency(resolved.lang).code)
             .unwrap_or(Cur(*b"USD"));
@@ -378,6 +389,7 @@ impl Index {
                 link_ids,
                 cost: part.cost,
                 amazon_tags: part.amazon_tags,
+                tier: part.tier,
             });
         }
         ix
