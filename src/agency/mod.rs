@@ -72,8 +72,20 @@ pub fn open(dir: &Path) -> Result<Agency, Failure> {
         .map(|c| c.handle.as_str())
         .chain(broken.iter().map(|(h, _)| h.as_str()))
         .collect();
-    let campaigns = crate::campaign::load_all(dir, &root, &handles, settings.report.tiers.as_ref())
-        .map_err(Failure::Input)?;
+    let tiers = settings.report.tiers.as_ref();
+    let (campaigns, mut problems) = crate::campaign::read_all(dir, &root, &handles, tiers);
+    if problems.has_errors() {
+        let dirs: Vec<(&str, &Path)> = creators
+            .iter()
+            .map(|c| (c.handle.as_str(), c.dir.as_path()))
+            .collect();
+        problems.extend(crate::campaign::missing_by_tier(&campaigns, &dirs, tiers));
+        return Err(Failure::Input(problems));
+    }
+    // warnings of the campaign files are shown with every command
+    for w in problems.iter() {
+        eprint!("{w}");
+    }
     Ok(Agency {
         dir: dir.to_path_buf(),
         settings,

@@ -53,27 +53,13 @@ pub fn apply(site: &mut Site, campaigns: &[Campaign], who: &For<'_>) -> Diagnost
         // Errors hold whatever the window: a page built for a later
         // `--date` must not find a creator without a code.
         let row = c.code_of(who.handle);
-        let codes_file = c
-            .codes
-            .as_ref()
-            .map(|k| k.file.display().to_string())
-            .unwrap_or_else(|| "the codes file".into());
         if let (Some(at), None) = (&c.code_use, row) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "the campaign \"{}\" targets \"{}\", who has no code: {codes_file} has no row for them",
-                    c.id, who.handle
-                ))
-                .at(at.clone())
-                .help(format!(
-                    "add the line `{},<CODE>` to {codes_file}, or add \"{}\" to the campaign's `exclude`",
-                    who.handle, who.handle
-                )),
-            );
+            diags.push(super::missing_code(c, who.handle, at.clone()));
             continue;
         }
         let url = row.and_then(|r| r.url.clone());
         if let (Some(at), None) = (&c.url_use, &url) {
+            let codes_file = c.codes_file();
             diags.push(
                 Diagnostic::error(format!(
                     "the campaign \"{}\" writes {{url}}, but {codes_file} gives \"{}\" no url",

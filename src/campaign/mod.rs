@@ -119,6 +119,14 @@ impl Campaign {
             .map(|e| crate::report::date::Day::from_unix(e.value.0 - 1).to_string())
     }
 
+    /// The codes file, for messages.
+    pub fn codes_file(&self) -> String {
+        self.codes
+            .as_ref()
+            .map(|k| k.file.display().to_string())
+            .unwrap_or_else(|| "the codes file".into())
+    }
+
     /// The creator's row of the codes file.
     pub fn code_of(&self, handle: &str) -> Option<&CodeRow> {
         self.codes.as_ref().and_then(|c| c.get(handle))
@@ -241,16 +249,36 @@ pub fn load_all(
     handles: &[&str],
     tiers: Option<&TiersInput>,
 ) -> Result<Vec<Campaign>, Diagnostics> {
+    let (campaigns, diags) = read_all(dir, root, handles, tiers);
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        // warnings of the campaign files are shown with every command
+        for w in diags.iter() {
+            eprint!("{w}");
+        }
+        Ok(campaigns)
+    }
+}
+
+/// [`load_all`]'s campaigns as far as they could be read, and every
+/// problem found.
+pub fn read_all(
+    dir: &Path,
+    root: &Root,
+    handles: &[&str],
+    tiers: Option<&TiersInput>,
+) -> (Vec<Campaign>, Diagnostics) {
     let cdir = dir.join(DIR);
     let mut diags = Diagnostics::default();
     match root.dir(&cdir) {
         Ok(Some(_)) => {}
-        Ok(None) => return Ok(Vec::new()),
-        Err(e) => return Err(Diagnostics(vec![crate::load::refused(&e)])),
+        Ok(None) => return (Vec::new(), diags),
+        Err(e) => return (Vec::new(), Diagnostics(vec![crate::load::refused(&e)])),
     }
     let files = match root.files(&cdir) {
         Ok(f) => f,
-        Err(e) => return Err(Diagnostics(vec![crate::load::refused(&e)])),
+        Err(e) => return (Vec::new(), Diagnostics(vec![crate::load::refused(&e)])),
     };
     let mut campaigns = Vec::new();
     for (path, rel) in files {
@@ -286,15 +314,7 @@ pub fn load_all(
         }
     }
     campaigns.sort_by(|a, b| a.id.cmp(&b.id));
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        // warnings of the campaign files are shown with every command
-        for w in diags.iter() {
-            eprint!("{w}");
-        }
-        Ok(campaigns)
-    }
+    (campaigns, diags)
 }
 
 /// Why `id` cannot be a campaign id, if it cannot: it is a tracking value
@@ -306,6 +326,50 @@ fn id_problem(id: &str) -> Option<&'static str> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
     (!ok).then_some("may only use ASCII letters, digits, '-' and '_'")
+}
+
+/// The error for a targeted creator without the code the campaign's items
+/// need, at the first `{code}`.
+pub(crate) fn missing_code(c: &Campaign, handle: &str, at: Option<Loc>) -> Diagnostic {
+    let codes_file = c.codes_file();
+    Diagnostic::error(format!(
+        "the campaign \"{}\" targets \"{handle}\", who has no code: {codes_file} has no row for them",
+        c.id
+    ))
+    .at(at)
+    .help(format!(
+        "add the line `{handle},<CODE>` to {codes_file}, or add \"{handle}\" to the campaign's `exclude`"
+    ))
+}
+
+/// When the campaign files have errors, the build stops before reading any
+/// creator; but a creator reached by tier without a code is found only in
+/// its profile. This reads the profiles of the creators (handle, folder) a
+/// campaign may reach by tier, so that those errors come in the same run.
+pub fn missing_by_tier(
+    campaigns: &[Campaign],
+    creators: &[(&str, &Path)],
+    tiers: Option<&TiersInput>,
+) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let needs = |c: &Campaign| c.code_use.is_some() && c.codes.is_some() && !c.tiers.is_empty();
+    if !campaigns.iter().any(needs) {
+        return out;
+    }
+    for (handle, dir) in creators {
+        let Some(site) = crate::load::load(dir).site else {
+            continue;
+        };
+        let tier = target::tier_of(&site, tiers).ok().flatten();
+        for c in campaigns.iter().filter(|c| needs(c)) {
+            let named = c.creators.iter().any(|h| h.value == *handle);
+            if !named && c.code_of(handle).is_none() && target::targets(c, handle, tier.as_deref())
+            {
+                out.push(missing_code(c, handle, c.code_use.clone().flatten()));
+            }
+        }
+    }
+    out
 }
 
 /// What the campaign names must exist in the agency: its creators (in
@@ -339,6 +403,18 @@ fn check(c: &Campaign, handles: &[&str], tiers: Option<&TiersInput>, diags: &mut
     if let Some(codes) = &c.codes {
         for row in &codes.rows {
             unknown_handle(&row.handle, "the codes file", diags);
+        }
+    }
+    // Creators named outright need their code now, so that this error comes
+    // with every other of the file; those reached by tier are known only
+    // once their profiles are read (see `apply`).
+    if let Some(at) = &c.code_use {
+        for h in &c.creators {
+            let known = handles.contains(&h.value.as_str());
+            let excluded = c.exclude.iter().any(|x| x.value == h.value);
+            if known && !excluded && c.codes.is_some() && c.code_of(&h.value).is_none() {
+                diags.push(missing_code(c, &h.value, at.clone()));
+            }
         }
     }
     for t in &c.tiers {

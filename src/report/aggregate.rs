@@ -737,7 +737,13 @@ mod tests {
         };
         let lb = leaderboard(&ix, &now, Some(&prev), cur, Some(&by_followers), None);
         let c2 = lb.iter().find(|s| s.creator == 2).unwrap();
-        assert_eq!((c2.tier.as_deref(), c2.change), (Some("macro"), Move::Unknown));
-        assert!(lb.iter().filter(|s| s.creator != 2).all(|s| s.tier.is_none()));
+        assert_eq!(
+            (c2.tier.as_deref(), c2.change),
+            (Some("macro"), Move::Unknown)
+        );
+        assert!(lb
+            .iter()
+            .filter(|s| s.creator != 2)
+            .all(|s| s.tier.is_none()));
     }
 }

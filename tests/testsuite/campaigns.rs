@@ -374,20 +374,26 @@ fn fails(a: &Agency) -> String {
 #[test]
 fn a_targeted_creator_without_a_code_is_an_error_where_the_code_is_used() {
     let a = Agency::new();
-    a.edit(
-        "campaigns/anessa-codes.csv",
-        "mei,MEI15,https://shopee.vn/anessa-mei\n",
-        "",
-    );
+    let codes = "campaigns/anessa-codes.csv";
+    a.edit(codes, "mei,MEI15,https://shopee.vn/anessa-mei\n", "");
+    a.edit(codes, "linh,LINH15,\n", "");
+    a.edit("campaigns/anessa.toml", "sponsored", "sponsord");
     let err = fails(&a);
+    // mei is named by handle: reported with the file's other errors
+    assert!(err.contains("unknown key `sponsord`"), "{err}");
     assert!(err.contains("targets \"mei\", who has no code"), "{err}");
     assert!(err.contains("campaigns/anessa.toml:14:"), "{err}");
     assert!(err.contains("mei,<CODE>"), "{err}");
-    // excluding her is the other fix
+    // linh is reached by her tier (micro, from her followers)
+    a.edit("campaigns/anessa.toml", "sponsord", "sponsored");
+    let err = fails(&a);
+    assert!(err.contains("targets \"mei\", who has no code"), "{err}");
+    assert!(err.contains("targets \"linh\", who has no code"), "{err}");
+    // excluding them is the other fix
     a.edit(
         "campaigns/anessa.toml",
         "exclude = [\"an\"]",
-        "exclude = [\"an\", \"mei\"]",
+        "exclude = [\"an\", \"mei\", \"linh\"]",
     );
     assert_eq!(a.build("2026-12-10").code, 0);
 }
