@@ -326,6 +326,20 @@ mod tests {
         assert_eq!(lines, vec![(2, 6), (3, 9), (4, 9)], "{d:?}");
     }
 
+    proptest::proptest! {
+        /// Whatever the file holds: no panic, and every problem is located.
+        #[test]
+        fn any_text_is_parsed_or_located(text in "(handle,code(,url)?\n)?[a-zA-Z0-9,\"\n\r ;:/._-]{0,80}") {
+            let (c, d) = codes(&text);
+            for e in d.iter() {
+                proptest::prop_assert!(e.loc.is_some(), "{:?}", e);
+            }
+            for r in &c.rows {
+                proptest::prop_assert!(!r.handle.value.is_empty() && !r.code.value.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn header_problems() {
         let (_, d) = codes("handle,cod\nlinh,X\n");
