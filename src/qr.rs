@@ -47,7 +47,7 @@ pub fn svg(data: &str) -> String {
 
 /// The QR code files of a site, as (path relative to the output root, bytes):
 /// `qr.svg` for the main page, `qr-<channel>.svg` for each channel page, and
-/// `go/<id>/qr.svg` for each campaign item's short link (what a brand puts
+/// `qr/<id>.svg` for each campaign item's short link (what a brand puts
 /// on a poster for that creator).
 pub fn files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
     let pages = resolved.pages.iter().enumerate().map(|(i, page)| {
@@ -73,9 +73,11 @@ pub fn files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
     pages.chain(campaign_items).collect()
 }
 
-/// Where a campaign item's QR code is, relative to the creator's output.
+/// Where a campaign item's QR code is, relative to the creator's output:
+/// beside the page's own codes, never inside `go/<id>/`, whose path is the
+/// short link's (a host that redirects it must not find a folder there).
 pub fn campaign_qr_path(id: &str) -> String {
-    format!("go/{id}/qr.svg")
+    format!("qr/{id}.svg")
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub struct Row {
     /// The URL on that channel's page: the creator's UTMs and networks.
     pub tagged: String,
     /// The QR code of the short link, relative to the build's output
-    /// directory (`linh/go/<id>/qr.svg`), or empty without a short link.
+    /// directory (`linh/qr/<id>.svg`), or empty without a short link.
     pub qr: String,
 }
 

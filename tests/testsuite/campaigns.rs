@@ -133,7 +133,7 @@ fn targeted_creators_carry_the_campaign_with_their_own_code_and_tracking() {
         .any(|h| h.contains("voucher=LINH15") && h.contains("utm_source=tiktok")));
     // short links and the QR code of each
     assert!(a.out().join("linh/go/anessa/index.html").is_file());
-    assert!(a.out().join("linh/go/anessa-gel/qr.svg").is_file());
+    assert!(a.out().join("linh/qr/anessa-gel.svg").is_file());
     let redirects = std::fs::read_to_string(a.out().join("_redirects")).unwrap();
     assert!(
         redirects.contains("/linh/go/anessa/ https://shopee.vn/anessa-official?voucher=LINH15"),
@@ -308,7 +308,7 @@ fn links_campaign_is_the_table_for_the_brand() {
         .unwrap();
     assert_eq!(row["code"], "MEI15");
     assert_eq!(row["short"], "https://bio.example/mei/go/anessa-gel/");
-    assert_eq!(row["qr"], "mei/go/anessa-gel/qr.svg");
+    assert_eq!(row["qr"], "mei/qr/anessa-gel.svg");
     let tagged = row["tagged"].as_str().unwrap();
     assert!(
         tagged.starts_with("https://shopee.vn/product/123/456?")
