@@ -128,6 +128,23 @@ pub fn claim_judged(out: &Path) -> Result<Output> {
     })
 }
 
+/// `p` as an absolute path with its links resolved, as far as it exists
+/// (an output that is not there yet: its parent's real path and its name),
+/// so that two names of one place compare equal.
+pub fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let parent = p
+        .parent()
+        .filter(|x| !x.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf())
+        .join(p.file_name().unwrap_or_default())
+}
+
 fn parent_of(out: &Path) -> PathBuf {
     match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
