@@ -392,17 +392,22 @@ footer p{margin:.25rem 0}
 @media (min-width:40rem){.linkbox{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:1.5rem;align-items:start}.linkbox .qr{margin:0}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--line:#999;--card:#f2f2f2;--accent:#000;--tint:#fff}body{font-size:11pt}main{max-width:none;padding:0}section{break-inside:avoid}a{color:inherit;text-decoration:none}.poster img{max-width:7cm}.download{display:none}}"##;
 
-/// The head of a brief page or the index.
+/// The head of a brief page or the index. Its policy allows nothing but
+/// its own stylesheet and the poster beside it (`file:` too: a brief is
+/// often opened from a folder), and no icon is asked of the server.
 fn head(out: &mut String, lang: Lang, title: &str) {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src {}; img-src 'self' file: data:; base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"robots\" content=\"noindex, nofollow\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'\">\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
         lang.html_lang(),
+        crate::analytics::csp_hash(STYLE),
         esc(title)
     );
 }
