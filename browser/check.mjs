@@ -501,6 +501,27 @@ const culprit = (page) => page.evaluate(() => {
   return worst ? worst.d : '';
 });
 
+// What every page of the reports and the briefs is checked for once open:
+// no horizontal scrolling at the phone's width, no axe violation, no
+// console error. Counted in `row`, detailed in `det`, failed as `group`.
+async function checkOpen(page, errors, { group, label, vpName, vp, scheme, row, det }) {
+  const sw = await scrollWidth(page);
+  if (vpName === 'phone') {
+    row.overflow = Math.max(row.overflow, sw);
+    if (sw > vp.width) {
+      const c = await culprit(page);
+      det.overflow.push(`${label} ${scheme}: ${sw}px ${c}`);
+      fail(group, `${label} scrolls horizontally at ${vp.width}px (${scheme}): ${sw}px; ${c}`);
+    }
+  }
+  for (const x of await runAxe(page)) {
+    row.axe += x.count;
+    det.axe.push({ where: `${label} ${vpName} ${scheme}`, ...x });
+    fail(group, `axe ${x.id} (${x.impact}) ×${x.count} on ${label} at ${vpName} ${scheme}: ${x.nodes[0]}`);
+  }
+  for (const e of errors) fail(group, `console error on ${label} at ${vpName} ${scheme}: ${e}`);
+}
+
 async function screenshot(page, file, viewport, phone) {
   // lazy images below the fold would be blank in a full-page shot: load and
   // decode them all, then grow the viewport to the page so everything is
@@ -906,25 +927,11 @@ async function main() {
       for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
         for (const scheme of ['light', 'dark']) {
           const { page, errors } = await openPage(browser, base, vp, scheme);
-          const sw = await scrollWidth(page);
-          if (vpName === 'phone') {
-            row.overflow = Math.max(row.overflow, sw);
-            if (sw > vp.width) {
-              const c = await culprit(page);
-              det.overflow.push(`${name} ${scheme}: ${sw}px ${c}`);
-              fail('report', `${name} report scrolls horizontally at ${vp.width}px (${scheme}): ${sw}px; ${c}`);
-            }
-          }
           if (DO_SHOTS && (name === 'site' || (vpName === 'desktop' && scheme === 'light'))) {
             const shot = name === 'site' ? `report-${scheme}-${vpName}.png` : `report-agency-${scheme}-${vpName}.png`;
             await screenshot(page, path.join(SHOT_DIR, shot), vp, vpName === 'phone');
           }
-          for (const x of await runAxe(page)) {
-            row.axe += x.count;
-            det.axe.push({ where: `${name} ${vpName} ${scheme}`, ...x });
-            fail('report', `axe ${x.id} (${x.impact}) ×${x.count} on the ${name} report at ${vpName} ${scheme}: ${x.nodes[0]}`);
-          }
-          for (const e of errors) fail('report', `console error on the ${name} report at ${vpName} ${scheme}: ${e}`);
+          await checkOpen(page, errors, { group: 'report', label: `the ${name} report`, vpName, vp, scheme, row, det });
           await page.close();
         }
       }
@@ -957,27 +964,13 @@ async function main() {
       for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
         for (const scheme of ['light', 'dark']) {
           const { page, errors } = await openPage(browser, base + p, vp, scheme);
-          const sw = await scrollWidth(page);
-          if (vpName === 'phone') {
-            row.overflow = Math.max(row.overflow, sw);
-            if (sw > vp.width) {
-              const c = await culprit(page);
-              det.overflow.push(`${name} ${scheme}: ${sw}px ${c}`);
-              fail('brief', `the ${name} brief scrolls horizontally at ${vp.width}px (${scheme}): ${sw}px; ${c}`);
-            }
-          }
           if (DO_SHOTS && scheme === 'light' && ((name === 'linh' && vpName === 'phone') || (name === 'mei' && vpName === 'desktop'))) {
             await screenshot(page, path.join(SHOT_DIR, `brief-${vpName}.png`), vp, vpName === 'phone');
           }
           if (DO_SHOTS && scheme === 'dark' && name === 'linh' && vpName === 'phone') {
             await screenshot(page, path.join(SHOT_DIR, 'brief-dark-phone.png'), vp, true);
           }
-          for (const x of await runAxe(page)) {
-            row.axe += x.count;
-            det.axe.push({ where: `${name} ${vpName} ${scheme}`, ...x });
-            fail('brief', `axe ${x.id} (${x.impact}) ×${x.count} on the ${name} brief at ${vpName} ${scheme}: ${x.nodes[0]}`);
-          }
-          for (const e of errors) fail('brief', `console error on the ${name} brief at ${vpName} ${scheme}: ${e}`);
+          await checkOpen(page, errors, { group: 'brief', label: `the ${name} brief`, vpName, vp, scheme, row, det });
           await page.close();
         }
       }

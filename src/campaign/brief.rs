@@ -428,6 +428,25 @@ fn facts(out: &mut String, c: &Campaign, w: &Words) {
     out.push_str("</dl>\n");
 }
 
+/// A section of a brief: a heading (`id`, for the section's name), `body`
+/// (HTML, escaped by the caller) and a hint under it (text, if any).
+fn section(out: &mut String, id: &str, class: &str, heading: &str, body: &str, hint: &str) {
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{class}\"")
+    };
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"{id}\"{class}>\n<h2 id=\"{id}\">{}</h2>\n{body}",
+        esc(heading)
+    );
+    if !hint.is_empty() {
+        let _ = writeln!(out, "<p class=\"hint\">{}</p>", esc(hint));
+    }
+    out.push_str("</section>\n");
+}
+
 /// `OUT/<handle>/index.html`: one creator's brief. `points` is
 /// [`talking_points`]'s HTML; `qr_svg` the QR code of the link, inline.
 pub fn page(c: &Campaign, b: &Brief, points: Option<&str>, qr_svg: &str) -> String {
@@ -450,18 +469,14 @@ pub fn page(c: &Campaign, b: &Brief, points: Option<&str>, qr_svg: &str) -> Stri
     facts(&mut out, c, w);
     out.push_str("</header>\n");
     if let Some(code) = &b.code {
-        let _ = write!(
-            out,
-            "<section aria-labelledby=\"code\">\n<h2 id=\"code\">{}</h2>\n<p class=\"code\"><code>{}</code></p>\n<p class=\"hint\">{}</p>\n</section>\n",
-            esc(w.code),
-            esc(code),
-            esc(w.code_hint)
-        );
+        let body = format!("<p class=\"code\"><code>{}</code></p>\n", esc(code));
+        section(&mut out, "code", "", w.code, &body, w.code_hint);
     }
     let hint = match b.link_kind {
         Link::Short | Link::Tagged => w.link_hint,
         Link::Page => w.link_hint_page,
     };
+    // the link and its hint beside the QR code on a wide screen
     let _ = write!(
         out,
         "<section aria-labelledby=\"link\" class=\"linkbox\">\n<div>\n<h2 id=\"link\">{}</h2>\n<p class=\"link\"><a href=\"{}\">{}</a></p>\n<p class=\"hint\">{}</p>\n</div>\n\
@@ -473,39 +488,35 @@ pub fn page(c: &Campaign, b: &Brief, points: Option<&str>, qr_svg: &str) -> Stri
         esc(w.qr),
         esc(w.qr_file)
     );
-    let _ = write!(
-        out,
-        "<section aria-labelledby=\"say\" class=\"points\">\n<h2 id=\"say\">{}</h2>\n",
-        esc(w.what_to_say)
+    let no_brief = format!("<p>{}</p>\n", esc(w.no_brief));
+    section(
+        &mut out,
+        "say",
+        "points",
+        w.what_to_say,
+        points.unwrap_or(&no_brief),
+        "",
     );
-    match points {
-        Some(html) => out.push_str(html),
-        None => {
-            let _ = writeln!(out, "<p>{}</p>", esc(w.no_brief));
-        }
-    }
-    out.push_str("</section>\n");
     if let Some(d) = &b.disclosure {
-        let _ = write!(
-            out,
-            "<section aria-labelledby=\"disclose\">\n<h2 id=\"disclose\">{}</h2>\n<blockquote><p>{}</p></blockquote>\n<p class=\"hint\">{}</p>\n</section>\n",
-            esc(w.disclosure),
-            esc(d),
-            esc(w.disclosure_hint)
+        let body = format!("<blockquote><p>{}</p></blockquote>\n", esc(d));
+        section(
+            &mut out,
+            "disclose",
+            "",
+            w.disclosure,
+            &body,
+            w.disclosure_hint,
         );
     }
-    let _ = write!(
-        out,
-        "<section aria-labelledby=\"poster\" class=\"poster\">\n<h2 id=\"poster\">{}</h2>\n\
-         <img src=\"poster.png\" width=\"{}\" height=\"{}\" alt=\"{}\">\n\
-         <p class=\"hint\">{}</p>\n<p class=\"download\"><a href=\"poster.png\" download>{}</a></p>\n</section>\n",
-        esc(w.poster),
+    let body = format!(
+        "<img src=\"poster.png\" width=\"{}\" height=\"{}\" alt=\"{}\">\n\
+         <p class=\"download\"><a href=\"poster.png\" download>{}</a></p>\n",
         crate::images::POSTER_WIDTH,
         crate::images::POSTER_HEIGHT,
         attr(&poster_alt(c, b)),
-        esc(w.poster_hint),
         esc(w.download)
     );
+    section(&mut out, "poster", "poster", w.poster, &body, w.poster_hint);
     let _ = write!(
         out,
         "<footer><p>{}</p><p>{}</p></footer>\n</main>\n</body>\n</html>\n",

@@ -44,6 +44,12 @@ fn brief(dir: &Path, out: &Path, extra: &[&str]) -> Run {
     biopage(&args)
 }
 
+/// The run ended with `code` and its messages say `text`.
+fn says(run: &Run, code: i32, text: &str) {
+    assert_eq!(run.code, code, "{}", run.stderr);
+    assert!(run.stderr.contains(text), "{}", run.stderr);
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -98,12 +104,7 @@ fn one_brief_per_targeted_creator_with_code_link_disclosure_and_dates() {
     let (tmp, dir) = agency();
     let out = tmp.path().join("briefs");
     let run = brief(&dir, &out, &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("2 creators (linh, mei)"),
-        "{}",
-        run.stderr
-    );
+    says(&run, 0, "2 creators (linh, mei)");
     assert!(out.join("linh/index.html").is_file());
     assert!(out.join("mei/index.html").is_file());
     assert!(!out.join("an").exists(), "an is not targeted");
@@ -218,8 +219,7 @@ fn a_link_a_page_may_not_carry_is_refused_where_it_is_written() {
     });
     let out = tmp.path().join("briefs");
     let run = brief(&dir, &out, &[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("javascript:"), "{}", run.stderr);
+    says(&run, 1, "javascript:");
     assert!(
         run.stderr.contains("glow-lab-launch.toml"),
         "{}",
@@ -240,41 +240,20 @@ fn unknown_campaigns_creators_and_days_are_explained() {
     let d = dir.to_str().unwrap();
     let o = out.to_str().unwrap();
     let run = biopage(&["brief", "glow-lab-lunch", d, "-o", o]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("did you mean \"glow-lab-launch\""),
-        "{}",
-        run.stderr
-    );
+    says(&run, 1, "did you mean \"glow-lab-launch\"");
     // a creator the campaign does not target, or that does not exist
     let run = brief(&dir, &out, &["--only", "an"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("does not target \"an\""),
-        "{}",
-        run.stderr
-    );
+    says(&run, 2, "does not target \"an\"");
     let run = brief(&dir, &out, &["--only", "lin"]);
-    assert_ne!(run.code, 0);
-    assert!(
-        run.stderr.contains("did you mean \"linh\""),
-        "{}",
-        run.stderr
-    );
+    says(&run, 1, "did you mean \"linh\"");
     // a --date outside the window
     let run = brief(&dir, &out, &["--date", "2027-01-15"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("2026-12-04 – 2026-12-31"),
-        "{}",
-        run.stderr
-    );
+    says(&run, 2, "2026-12-04 – 2026-12-31");
     // not an agency
     let site = tmp.path().join("site");
     assert_eq!(biopage(&["init", site.to_str().unwrap()]).code, 0);
     let run = biopage(&["brief", ID, site.to_str().unwrap(), "-o", o]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("not an agency"), "{}", run.stderr);
+    says(&run, 2, "not an agency");
     assert!(!out.exists());
     // without --date, whatever today is: as on a day of the window
     let run = biopage(&["brief", ID, d, "-o", o, "--only", "linh"]);
