@@ -110,6 +110,12 @@ impl Args {
             if n == 1 { "" } else { "s" },
             shorten(&handles)
         );
+        for b in briefs.iter().filter(|b| b.link_kind == brief::Link::Page) {
+            eprintln!(
+                "note: the page of {} carries none of the campaign's items (their own items with the same ids replace them): their brief and poster give their page's address, {}",
+                b.handle, b.link
+            );
+        }
         for h in qr_missing {
             eprintln!(
                 "warning: the link of {h} is too long for a QR code: their poster shows the code alone; shorten the link or give the agency a base_url"

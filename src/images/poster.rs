@@ -26,6 +26,9 @@ const PANEL: (u32, u32, u32, u32) = (90, 290, 990, 1200);
 
 const PANEL_RADIUS: f32 = 36.0;
 
+/// The height of the code and its label under the QR code.
+const CODE_BLOCK: u32 = 230;
+
 const INK: [u8; 3] = [0x1a, 0x1a, 0x1a];
 
 const MUTED: [u8; 3] = [0x55, 0x55, 0x55];
@@ -59,12 +62,20 @@ pub fn poster(text: &PosterText, qr: Option<&qrcode::QrCode>) -> RgbImage {
     let centre = w as f32 / 2.0;
     let wide = w as f32 - 2.0 * PANEL.0 as f32;
 
-    // the header: the brand, then the campaign's title, centred above the panel
-    let (brand_lines, brand_size) = fit(&text.brand, wide, 88.0, 48.0, 1);
+    // the header: the brand, then the campaign's title, centred above the
+    // panel (the title in the brand's place when there is no brand to draw)
     let title = text
         .title
         .as_deref()
         .filter(|t| !t.trim().is_empty() && t.trim() != text.brand.trim());
+    let (brand, title) = match (text.brand.trim(), title) {
+        ("", Some(t)) => (t, None),
+        (b, t) => (b, t),
+    };
+    let (brand_lines, brand_size) = match brand {
+        "" => (Vec::new(), 0.0),
+        b => fit(b, wide, 88.0, 48.0, 1),
+    };
     let (title_lines, title_size) = match title {
         Some(t) => fit(t, wide, 48.0, 32.0, 2),
         None => (Vec::new(), 0.0),
@@ -101,14 +112,12 @@ pub fn poster(text: &PosterText, qr: Option<&qrcode::QrCode>) -> RgbImage {
     // the panel: the QR code, then the code
     let (px0, py0, px1, py1) = PANEL;
     rounded_rect(&mut img, (px0, py0, px1, py1), PANEL_RADIUS, WHITE);
-    let code_block = text.code.as_ref().map(|_| 250u32).unwrap_or(0);
-    let mut y = py0 + 24;
+    // what the panel holds, centred in it
+    let code_block = if text.code.is_some() { CODE_BLOCK } else { 0 };
+    let qr_side = qr.map(|q| qr_side(q, QR_TARGET)).unwrap_or(0);
+    let mut y = py0 + (py1 - py0).saturating_sub(qr_side + code_block) / 2;
     if let Some(qr) = qr {
-        let side = draw_qr(&mut img, qr, w / 2, y, QR_TARGET);
-        y += side;
-    } else {
-        // no QR code: the code in the middle of the panel
-        y = (py0 + py1).saturating_sub(code_block) / 2;
+        y += draw_qr(&mut img, qr, w / 2, y, QR_TARGET);
     }
     if let Some(code) = &text.code {
         let label_size = 34.0;
@@ -151,16 +160,23 @@ fn centred(img: &mut RgbImage, text: &str, size: f32, cx: f32, baseline: f32, co
     draw_text(img, text, size, cx - width / 2.0, baseline, color);
 }
 
+/// The quiet zone around a QR code, in modules (what the standard asks).
+const QUIET: usize = 4;
+
+/// The side [`draw_qr`] draws `qr` at.
+fn qr_side(qr: &qrcode::QrCode, target: u32) -> u32 {
+    let modules = (qr.width() + 2 * QUIET) as u32;
+    modules * (target / modules).max(3)
+}
+
 /// Draws `qr` centred on `cx` from `top`: the quiet zone in white, the dark
 /// modules in black, each module a whole number of pixels so that the side
 /// comes as close to `target` as it can without passing it (but never below
 /// 3 px a module). Returns the side drawn.
 fn draw_qr(img: &mut RgbImage, qr: &qrcode::QrCode, cx: u32, top: u32, target: u32) -> u32 {
-    const QUIET: usize = 4;
     let n = qr.width();
-    let modules = (n + 2 * QUIET) as u32;
-    let m = (target / modules).max(3);
-    let side = modules * m;
+    let side = qr_side(qr, target);
+    let m = side / (n + 2 * QUIET) as u32;
     let left = cx.saturating_sub(side / 2);
     fill(img, (left, top, left + side, top + side), WHITE);
     let colors = qr.to_colors();
@@ -231,8 +247,9 @@ mod tests {
         let m = QR_TARGET / modules;
         let side = modules * m;
         assert!(side >= 600, "{side}");
+        assert_eq!(qr_side(&qr, QR_TARGET), side);
         let left = POSTER_WIDTH / 2 - side / 2;
-        let top = PANEL.1 + 24;
+        let top = PANEL.1 + (PANEL.3 - PANEL.1 - side - CODE_BLOCK) / 2;
         let mut dark = 0;
         for y in top..top + side {
             for x in left..left + side {

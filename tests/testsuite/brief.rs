@@ -347,3 +347,29 @@ fn briefs_in_the_agency_folder_are_replaced_whole_by_the_next_run() {
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
 }
+
+#[test]
+fn a_creator_whose_own_item_replaces_the_campaigns_gets_their_page_address() {
+    let (tmp, dir) = agency();
+    // the campaign's first link has the campaign's id; Linh has her own
+    let profile = dir.join("creators/linh/profile.toml");
+    let own = format!(
+        "{}\n[[links]]\nid = \"{ID}\"\ntitle = \"Mine\"\nurl = \"https://mine.example/\"\n\n[[links]]\nid = \"glow-serum\"\ntitle = \"Mine too\"\nurl = \"https://mine.example/2\"\n",
+        read(&profile)
+    );
+    std::fs::write(&profile, own).unwrap();
+    let out = tmp.path().join("briefs");
+    let run = brief(&dir, &out, &[]);
+    says(
+        &run,
+        0,
+        "the page of linh carries none of the campaign's items",
+    );
+    let page = read(&out.join("linh/index.html"));
+    assert_eq!(
+        crate::hrefs(&page, ".link a"),
+        ["https://bio.example.com/linh/"]
+    );
+    let (_, _, text) = read_png_qr(&out.join("linh/poster.png"));
+    assert_eq!(text, "https://bio.example.com/linh/");
+}
