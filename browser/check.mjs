@@ -338,6 +338,10 @@ function buildBriefs(root) {
   const agency = path.join(root, 'agency');
   const init = spawnSync(BIN, ['init', '--agency', agency], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`biopage init --agency failed (${init.status}):\n${init.stdout}${init.stderr}`);
+  // init starts the campaign on the day it runs: fixed dates, for the same pages every day
+  const campaign = path.join(agency, 'campaigns/glow-lab-launch.toml');
+  fs.writeFileSync(campaign, fs.readFileSync(campaign, 'utf8')
+    .replace(/^starts = .*$/m, 'starts = 2026-12-04').replace(/^ends = .*$/m, 'ends = 2026-12-31'));
   const out = path.join(root, 'briefs');
   const r = spawnSync(BIN, ['brief', 'glow-lab-launch', agency, '-o', out, '--date', BRIEF_DATE], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`biopage brief failed (${r.status}):\n${r.stdout}${r.stderr}`);

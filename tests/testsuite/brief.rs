@@ -13,12 +13,28 @@ const ID: &str = "glow-lab-launch";
 /// A day inside the campaign's window (2026-12-04 to 2026-12-31).
 const DATE: &str = "2026-12-10";
 
-/// The init agency, with "an", a creator the campaign does not target.
+/// The init agency, its campaign from 2026-12-04 to 2026-12-31 (init
+/// starts it on the day it runs), with "an", a creator it does not target.
 fn agency() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("agency");
     let run = biopage(&["init", "--agency", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    edit_campaign(&dir, |t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("starts = ") {
+                    "starts = 2026-12-04"
+                } else if l.starts_with("ends = ") {
+                    "ends = 2026-12-31"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert!(read(&dir.join(".gitignore")).contains("/briefs/"));
     let an = dir.join("creators/an");
     std::fs::create_dir_all(&an).unwrap();
     std::fs::write(
