@@ -341,11 +341,8 @@ fn write(
                 crate::qr::svg(&b.link).as_bytes(),
             )?;
             let picture = crate::images::poster(&brief::poster_text(campaign, b), qr.as_ref());
-            let png = crate::images::encode(
-                &image::DynamicImage::ImageRgb8(picture),
-                crate::images::Format::Png,
-            )
-            .map_err(|e| anyhow::anyhow!("cannot encode the poster of {}: {e}", b.handle))?;
+            let png = crate::images::png_fast(&picture)
+                .map_err(|e| anyhow::anyhow!("cannot encode the poster of {}: {e}", b.handle))?;
             staging
                 .write(&format!("{}/poster.png", b.handle), &png)
                 .with_context(|| format!("cannot write the poster of {}", b.handle))?;

@@ -30,6 +30,6 @@ pub mod plan;
 mod poster;
 
 pub use card::og_card;
-pub use make::{cache_dir, decode, encode, ico, Images};
+pub use make::{cache_dir, decode, encode, ico, png_fast, Images};
 pub use plan::*;
 pub use poster::{poster, PosterText, POSTER_HEIGHT, POSTER_WIDTH};
