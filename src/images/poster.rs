@@ -124,10 +124,13 @@ pub fn poster(text: &PosterText, qr: Option<&qrcode::QrCode>) -> RgbImage {
         if let Some(label) = &text.code_label {
             centred(&mut img, label, label_size, centre, y as f32 + 44.0, MUTED);
         }
-        // the code as large as it fits, in a tinted box like a coupon
-        let (lines, size) = fit(code, wide - 160.0, 112.0, 40.0, 1);
-        let line = lines.first().map(String::as_str).unwrap_or_default();
-        let box_w = layout(line, size).1 + 100.0;
+        // the code as large as it fits, in a tinted box like a coupon; never
+        // cut (a code with a character missing is no code): a long one is
+        // smaller (the width of a line grows with its size)
+        let line = code.as_str();
+        let at_100 = layout(line, 100.0).1.max(1.0);
+        let size = (100.0 * (wide - 120.0) / at_100).clamp(8.0, 112.0);
+        let box_w = layout(line, size).1 + 80.0;
         let box_h = size * 1.3;
         let box_top = y as f32 + 70.0;
         let bx0 = (centre - box_w / 2.0).max(px0 as f32 + 20.0) as u32;
@@ -263,6 +266,17 @@ mod tests {
         for x in left..left + 4 * m {
             assert_eq!(img.get_pixel(x, top + side / 2).0, WHITE);
         }
+    }
+
+    #[test]
+    fn the_longest_code_fits_whole() {
+        // codes are at most 40 ASCII characters (campaign::codes)
+        let code = "W".repeat(40);
+        let at_100 = layout(&code, 100.0).1;
+        let wide = (POSTER_WIDTH - 2 * PANEL.0) as f32 - 120.0;
+        let size = (100.0 * wide / at_100).clamp(8.0, 112.0);
+        assert!(size >= 18.0, "{size}");
+        assert!(layout(&code, size).1 <= wide + 0.5);
     }
 
     #[test]
