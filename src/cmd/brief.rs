@@ -66,6 +66,15 @@ impl Args {
 
     pub fn run(&self) -> Result<(), Failure> {
         let (id, dir) = self.inputs();
+        if crate::agency::is_agency(Path::new(&id)) && !crate::agency::is_agency(&dir) {
+            return Err(Failure::usage(
+                format!("\"{id}\" is an agency, not a campaign's id"),
+                format!(
+                    "name the campaign too: `biopage brief ID {id} -o OUT`, where ID is the name of a file of {} without .toml",
+                    Path::new(&id).join(crate::campaign::DIR).display()
+                ),
+            ));
+        }
         if !crate::agency::is_agency(&dir) {
             return Err(Failure::usage(
                 format!(

@@ -271,6 +271,9 @@ fn unknown_campaigns_creators_and_days_are_explained() {
     let run = biopage(&["brief", ID, site.to_str().unwrap(), "-o", o]);
     says(&run, 2, "not an agency");
     assert!(!out.exists());
+    // the agency without the campaign
+    let run = biopage(&["brief", d, "-o", o]);
+    says(&run, 2, "is an agency, not a campaign's id");
     // without --date, whatever today is: as on a day of the window
     let run = biopage(&["brief", ID, d, "-o", o, "--only", "linh"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
