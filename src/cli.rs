@@ -28,6 +28,8 @@ pub enum Command {
     Links(cmd::links::Args),
     /// Attribute networks' conversion exports and analytics exports to creator, channel and link.
     Report(cmd::report::Args),
+    /// Agency: write a printable brief and a poster for each creator a campaign targets.
+    Brief(cmd::brief::Args),
 }
 
 impl Cli {
@@ -40,6 +42,7 @@ impl Cli {
             Command::Check(a) => a.run(),
             Command::Links(a) => a.run(),
             Command::Report(a) => a.run(),
+            Command::Brief(a) => a.run(),
         }
     }
 
@@ -51,6 +54,7 @@ impl Cli {
             Command::Links(_) => format!("error: {errors} error{s}; no links were printed"),
             Command::Check(_) => format!("error: {errors} error{s}; nothing was checked"),
             Command::Report(_) => format!("error: {errors} error{s}; no report was written"),
+            Command::Brief(_) => format!("error: {errors} error{s}; no briefs were written"),
             _ => format!("error: the build failed with {errors} error{s}; nothing was written"),
         }
     }

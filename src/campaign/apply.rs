@@ -235,7 +235,7 @@ fn earlier<T: PartialOrd + Copy>(a: Option<At<T>>, b: Option<At<T>>) -> Option<A
 /// The campaign's own disclosure in `lang`, if it gives one; a campaign
 /// with texts per language but none in `lang` is warned about (the page
 /// then shows the built-in wording).
-fn disclosure(c: &Campaign, lang: Lang, diags: &mut Diagnostics) -> Option<String> {
+pub(super) fn disclosure(c: &Campaign, lang: Lang, diags: &mut Diagnostics) -> Option<String> {
     match &c.disclosure {
         Disclosure::Builtin => None,
         Disclosure::One(t) => Some(t.value.clone()),

@@ -14,7 +14,7 @@
 //! writes what the brand and the creators are sent.
 
 pub mod apply;
-// pub mod brief;
+pub mod brief;
 mod codes;
 mod parse;
 pub mod rows;
@@ -110,6 +110,28 @@ impl Campaign {
             (None, Some(e)) => format!("until {}", day(e.value, true)),
             (None, None) => "always".into(),
         }
+    }
+
+    /// The day a command about this one campaign (`links --campaign`,
+    /// `brief`) looks at the pages on when no `--date` is given and the
+    /// window is not open `now`: its first day when it has not started, its
+    /// last once it ended, with why. `None`: it is open, `now` will do.
+    pub fn day_to_show(&self, now: i64) -> Option<(i64, &'static str)> {
+        if self.open_at(now) {
+            return None;
+        }
+        Some(match (&self.starts, &self.ends) {
+            (Some(s), _) if now < s.value.0 => (s.value.0, "has not started"),
+            (_, Some(e)) => (e.value.0 - 1, "has ended"),
+            _ => (now, "is not running"),
+        })
+    }
+
+    /// The first day of the window, if it has one.
+    pub fn first_day(&self) -> Option<String> {
+        self.starts
+            .as_ref()
+            .map(|s| crate::report::date::Day::from_unix(s.value.0).to_string())
     }
 
     /// The last day of the window, for the brief and the poster.

@@ -61,6 +61,12 @@ fn parse_language(s: &str) -> Result<Lang, String> {
 const GITIGNORE: &str =
     "# biopage's output and what it keeps beside it\n/public/\n/.public.biopage-*\n";
 
+/// What an agency's also leaves out: the briefs of its campaigns
+/// (`biopage brief ID -o briefs`, as the example campaign says), which hold
+/// every creator's code.
+const BRIEFS_GITIGNORE: &str =
+    "# campaign briefs (biopage brief ID -o briefs): every creator's code\n/briefs/\n/.briefs.biopage-*\n";
+
 const AVATAR: &[u8] = include_bytes!("../assets/placeholder-avatar.png");
 const PRODUCT: &[u8] = include_bytes!("../assets/placeholder-product.png");
 
@@ -118,6 +124,7 @@ pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
     let campaign = include_str!("../../templates/init/agency/campaign.toml")
         .replace("{STARTS}", &day(today))
         .replace("{ENDS}", &day(today + 27));
+    let ignore = format!("{GITIGNORE}{BRIEFS_GITIGNORE}");
     write_new(
         dir,
         &[
@@ -138,7 +145,7 @@ pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
                 include_bytes!("../../templates/init/agency/mei.toml"),
             ),
             ("creators/mei/images/avatar.png", AVATAR),
-            (".gitignore", GITIGNORE.as_bytes()),
+            (".gitignore", ignore.as_bytes()),
         ],
     )
 }

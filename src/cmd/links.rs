@@ -113,12 +113,10 @@ impl Args {
         let agency = crate::agency::open(&self.dir)?;
         let campaign = crate::campaign::find(&agency, id)?;
         let mut opts = opts.clone();
-        if self.resolve.date.is_none() && !campaign.open_at(opts.now) {
-            let (day, why) = match (&campaign.starts, &campaign.ends) {
-                (Some(s), _) if opts.now < s.value.0 => (s.value.0, "has not started"),
-                (_, Some(e)) => (e.value.0 - 1, "has ended"),
-                _ => (opts.now, "is not running"),
-            };
+        if let Some((day, why)) = campaign
+            .day_to_show(opts.now)
+            .filter(|_| self.resolve.date.is_none())
+        {
             opts.now = day;
             eprintln!(
                 "note: the campaign \"{id}\" {why}: its links are listed as on {} (--date chooses another day)",

@@ -1,4 +1,5 @@
 //! One module per command, each an `Args` struct with `run()`.
+pub mod brief;
 pub mod build;
 pub mod check;
 pub mod init;

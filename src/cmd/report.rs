@@ -230,19 +230,7 @@ pub fn check_report_dir<'a>(
     out: &Path,
     inputs: impl Iterator<Item = &'a PathBuf>,
 ) -> Result<(), Failure> {
-    let abs = |p: &Path| -> PathBuf {
-        if let Ok(c) = p.canonicalize() {
-            return c;
-        }
-        let parent = p
-            .parent()
-            .filter(|x| !x.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        parent
-            .canonicalize()
-            .unwrap_or_else(|_| parent.to_path_buf())
-            .join(p.file_name().unwrap_or_default())
-    };
+    let abs = crate::emit::absolute;
     let out_abs = abs(out);
     let site_abs = abs(site);
     let refuse = |why: String| {

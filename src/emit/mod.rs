@@ -128,6 +128,47 @@ pub fn claim_judged(out: &Path) -> Result<Output> {
     })
 }
 
+/// `p` as an absolute path with its links resolved as far as it exists (an
+/// output that is not there yet, in folders that are not there yet: the
+/// real path of its deepest existing folder, then the rest of its name), so
+/// that two names of one place compare equal.
+pub fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let full = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // the deepest ancestor that exists, and the components below it
+    let mut rest = Vec::new();
+    let mut base = full.as_path();
+    let real = loop {
+        if let Ok(c) = base.canonicalize() {
+            break c;
+        }
+        match (base.parent(), base.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                base = parent;
+            }
+            _ => break base.to_path_buf(),
+        }
+    };
+    let mut out = real;
+    for c in rest.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn parent_of(out: &Path) -> PathBuf {
     match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -191,3 +191,28 @@ fn a_kept_output_is_updated_in_place_without_touching_the_live_one() {
     assert_eq!(read_marker(&shadow).as_deref(), Some("02"));
     assert_eq!(std::fs::read(shadow.join("a/index.html")).unwrap(), b"a1");
 }
+
+#[test]
+fn absolute_resolves_what_exists_and_keeps_what_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().canonicalize().unwrap();
+    std::fs::create_dir(real.join("agency")).unwrap();
+    assert_eq!(absolute(&tmp.path().join("agency")), real.join("agency"));
+    // folders that do not exist yet, with `..` among them
+    assert_eq!(
+        absolute(&tmp.path().join("agency/public/../creators/x")),
+        real.join("agency/creators/x")
+    );
+    assert_eq!(
+        absolute(&tmp.path().join("new/deeper")),
+        real.join("new/deeper")
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(real.join("agency"), real.join("link")).unwrap();
+        assert_eq!(
+            absolute(&tmp.path().join("link/public/briefs")),
+            real.join("agency/public/briefs")
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 mod agency;
 mod analytics;
+mod brief;
 mod build;
 mod campaigns;
 mod check;
