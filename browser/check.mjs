@@ -16,13 +16,21 @@
 // It also builds a Chinese creator with exactly one product (the layout
 // with few products) and checks it with axe at both widths and for
 // overflow at 390 px. It takes screenshots of both sites into
-// docs/screenshots/ (or --shots-dir DIR). Prints a summary table and exits
-// 1 if any check failed, 2 if the checks could not run.
+// docs/screenshots/ (or --shots-dir DIR). Then the same for the HTML of
+// `biopage report` (a site's and an agency's report from the fixtures in
+// tests/fixtures/report/): axe at both sizes in both schemes, the Nu HTML
+// Checker, no horizontal scrolling at 390 px. And the same for the briefs of
+// `biopage brief` (the campaign of `biopage init --agency`: a Vietnamese and
+// a Chinese creator, and the index), with screenshots of a brief and a copy
+// of a poster. Prints a summary table and exits 1 if any check failed, 2 if
+// the checks could not run.
 //
 // Usage: node check.mjs [--bin PATH] [--themes a,b] [--no-lighthouse]
 //          [--lighthouse-only] [--no-screenshots] [--shots-dir DIR]
-//          [--no-stress] [--lh-runs N] [--lh-min N] [--lh-min-perf N]
-//          [--lh-realtime] [--keep] [--json FILE]
+//          [--no-stress] [--no-report] [--report-only] [--no-brief]
+//          [--brief-only] [--lh-runs N]
+//          [--lh-min N] [--lh-min-perf N] [--lh-realtime] [--keep]
+//          [--json FILE]
 // Lighthouse runs LH_RUNS times (default 3) per theme and each category's
 // score is the median of the runs; --lh-min is the lowest passing median
 // (default 100) of every category, --lh-min-perf overrides it for
@@ -51,6 +59,8 @@ const ROOT = path.resolve(HERE, '..');
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const JAVA = process.env.JAVA || 'java';
 const DATE = '2026-11-24';
+// a day inside the window of the campaign `biopage init --agency` writes
+const BRIEF_DATE = '2026-12-10';
 const GZ_LIMIT = 14 * 1024;
 const CSS_LIMIT = 8 * 1024;
 const PHONE = { width: 390, height: 844 };
@@ -82,6 +92,11 @@ const DO_LH = !flag('--no-lighthouse');
 if (LH_ONLY && !DO_LH) die('--lighthouse-only and --no-lighthouse exclude each other');
 const DO_SHOTS = !flag('--no-screenshots') && !LH_ONLY;
 const DO_STRESS = !flag('--no-stress') && !LH_ONLY;
+const REPORT_ONLY = flag('--report-only');
+const BRIEF_ONLY = flag('--brief-only');
+if (REPORT_ONLY && BRIEF_ONLY) die('--report-only and --brief-only exclude each other');
+const DO_REPORT = !flag('--no-report') && !LH_ONLY && !BRIEF_ONLY;
+const DO_BRIEF = !flag('--no-brief') && !LH_ONLY && !REPORT_ONLY;
 const LH_RUNS = Math.max(1, Number(opt('--lh-runs', '3')));
 const LH_MIN = Number(opt('--lh-min', '100'));
 // performance varies from run to run on a busy machine: its own threshold
@@ -297,6 +312,42 @@ description = "换季泛红时救急用，质地清爽不黏腻，敏感肌也�
   return dir;
 }
 
+// The reports of the fixtures in tests/fixtures/report/: a site with an
+// export of every format, and an agency with a leaderboard and tiers.
+function buildReports(root) {
+  const fx = path.join(ROOT, 'tests/fixtures/report');
+  const f = (n) => path.join(fx, n);
+  const runs = [
+    ['site', [f('site'), '--conversions', f('shopee-vi.csv'), f('accesstrade.json'), f('amazon-earnings.csv'), f('mynet.csv'),
+      '--analytics', f('plausible-clicks.json'), f('plausible-pages.json'), f('ga4-clicks.json'), f('goatcounter.csv')]],
+    ['agency', [f('agency'), '--conversions', f('agency-shopee.csv'), '--from', '2026-11-01', '--to', '2026-11-30']],
+  ];
+  const outs = [];
+  for (const [name, args] of runs) {
+    const out = path.join(root, name);
+    const r = spawnSync(BIN, ['report', ...args, '-o', out], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`biopage report (${name}) failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    outs.push([name, out]);
+  }
+  return outs;
+}
+
+// The briefs of the campaign of `biopage init --agency` (linh writes in
+// Vietnamese, mei in simplified Chinese), on a day of its window.
+function buildBriefs(root) {
+  const agency = path.join(root, 'agency');
+  const init = spawnSync(BIN, ['init', '--agency', agency], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`biopage init --agency failed (${init.status}):\n${init.stdout}${init.stderr}`);
+  // init starts the campaign on the day it runs: fixed dates, for the same pages every day
+  const campaign = path.join(agency, 'campaigns/glow-lab-launch.toml');
+  fs.writeFileSync(campaign, fs.readFileSync(campaign, 'utf8')
+    .replace(/^starts = .*$/m, 'starts = 2026-12-04').replace(/^ends = .*$/m, 'ends = 2026-12-31'));
+  const out = path.join(root, 'briefs');
+  const r = spawnSync(BIN, ['brief', 'glow-lab-launch', agency, '-o', out, '--date', BRIEF_DATE], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`biopage brief failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  return out;
+}
+
 function build(site, out, baseUrl) {
   const r = spawnSync(BIN, ['build', site, '-o', out, '--date', DATE, '--base-url', baseUrl, '-q'], {
     encoding: 'utf8',
@@ -453,6 +504,27 @@ const culprit = (page) => page.evaluate(() => {
   }
   return worst ? worst.d : '';
 });
+
+// What every page of the reports and the briefs is checked for once open:
+// no horizontal scrolling at the phone's width, no axe violation, no
+// console error. Counted in `row`, detailed in `det`, failed as `group`.
+async function checkOpen(page, errors, { group, label, vpName, vp, scheme, row, det }) {
+  const sw = await scrollWidth(page);
+  if (vpName === 'phone') {
+    row.overflow = Math.max(row.overflow, sw);
+    if (sw > vp.width) {
+      const c = await culprit(page);
+      det.overflow.push(`${label} ${scheme}: ${sw}px ${c}`);
+      fail(group, `${label} scrolls horizontally at ${vp.width}px (${scheme}): ${sw}px; ${c}`);
+    }
+  }
+  for (const x of await runAxe(page)) {
+    row.axe += x.count;
+    det.axe.push({ where: `${label} ${vpName} ${scheme}`, ...x });
+    fail(group, `axe ${x.id} (${x.impact}) ×${x.count} on ${label} at ${vpName} ${scheme}: ${x.nodes[0]}`);
+  }
+  for (const e of errors) fail(group, `console error on ${label} at ${vpName} ${scheme}: ${e}`);
+}
 
 async function screenshot(page, file, viewport, phone) {
   // lazy images below the fold would be blank in a full-page shot: load and
@@ -685,12 +757,12 @@ async function main() {
   const server = await startServer();
   const base = `http://127.0.0.1:${server.port}/`;
   const browser = await launch();
-  const lh = DO_LH ? await lighthouseBrowser() : null;
+  const lh = DO_LH && !REPORT_ONLY && !BRIEF_ONLY ? await lighthouseBrowser() : null;
   const rows = [];
   const details = {};
   const allHtml = [];
 
-  for (const theme of THEMES) {
+  for (const theme of REPORT_ONLY || BRIEF_ONLY ? [] : THEMES) {
     log(`theme ${theme}`);
     const t0 = Date.now();
     const row = { theme, lh: null, axe: 0, vnu: 0, overflow: 0, gz: 0, stress: '-' };
@@ -844,6 +916,74 @@ async function main() {
     rows.push(row);
   }
 
+  if (DO_REPORT) {
+    log('report');
+    const t0 = Date.now();
+    const row = { theme: 'report', lh: null, axe: 0, vnu: 0, overflow: 0, gz: 0, stress: '-', css: 0 };
+    const det = { axe: [], lighthouse: [], vnu: [], overflow: [] };
+    details.report = det;
+    const root = path.join(WORK, 'out-report');
+    for (const [name, out] of buildReports(root)) {
+      const file = path.join(out, 'index.html');
+      allHtml.push({ theme: 'report', f: file });
+      row.gz = Math.max(row.gz, zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length);
+      server.serve(out);
+      for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+        for (const scheme of ['light', 'dark']) {
+          const { page, errors } = await openPage(browser, base, vp, scheme);
+          if (DO_SHOTS && (name === 'site' || (vpName === 'desktop' && scheme === 'light'))) {
+            const shot = name === 'site' ? `report-${scheme}-${vpName}.png` : `report-agency-${scheme}-${vpName}.png`;
+            await screenshot(page, path.join(SHOT_DIR, shot), vp, vpName === 'phone');
+          }
+          await checkOpen(page, errors, { group: 'report', label: `the ${name} report`, vpName, vp, scheme, row, det });
+          await page.close();
+        }
+      }
+    }
+    row.secs = Math.round((Date.now() - t0) / 1000);
+    rows.push(row);
+  }
+
+  if (DO_BRIEF) {
+    log('brief');
+    const t0 = Date.now();
+    const row = { theme: 'brief', lh: null, axe: 0, vnu: 0, overflow: 0, gz: 0, stress: '-', css: 0, inl: 0 };
+    const det = { axe: [], lighthouse: [], vnu: [], overflow: [] };
+    details.brief = det;
+    const out = buildBriefs(path.join(WORK, 'brief-work'));
+    // under out-brief/, so that vnu's messages name briefs/… files
+    const root = path.join(WORK, 'out-brief');
+    fs.mkdirSync(root, { recursive: true });
+    fs.renameSync(out, path.join(root, 'briefs'));
+    const briefs = path.join(root, 'briefs');
+    server.serve(briefs);
+    const files = htmlFiles(briefs);
+    allHtml.push(...files.map((f) => ({ theme: 'brief', f })));
+    for (const f of files) {
+      row.gz = Math.max(row.gz, zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length);
+      if (/<script/i.test(fs.readFileSync(f, 'utf8'))) fail('brief', `${path.relative(briefs, f)} has a <script>`);
+    }
+    // the index (the agency's), Linh's brief (Vietnamese) and Mei's (Chinese)
+    for (const [name, p] of [['index', ''], ['linh', 'linh/'], ['mei', 'mei/']]) {
+      for (const [vpName, vp] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+        for (const scheme of ['light', 'dark']) {
+          const { page, errors } = await openPage(browser, base + p, vp, scheme);
+          if (DO_SHOTS && scheme === 'light' && ((name === 'linh' && vpName === 'phone') || (name === 'mei' && vpName === 'desktop'))) {
+            await screenshot(page, path.join(SHOT_DIR, `brief-${vpName}.png`), vp, vpName === 'phone');
+          }
+          if (DO_SHOTS && scheme === 'dark' && name === 'linh' && vpName === 'phone') {
+            await screenshot(page, path.join(SHOT_DIR, 'brief-dark-phone.png'), vp, true);
+          }
+          await checkOpen(page, errors, { group: 'brief', label: `the ${name} brief`, vpName, vp, scheme, row, det });
+          await page.close();
+        }
+      }
+    }
+    if (DO_SHOTS) fs.copyFileSync(path.join(briefs, 'linh/poster.png'), path.join(SHOT_DIR, 'brief-poster.png'));
+    row.secs = Math.round((Date.now() - t0) / 1000);
+    rows.push(row);
+  }
+
   if (!LH_ONLY) log('Nu HTML Checker');
   const errs = LH_ONLY ? [] : runVnu(allHtml.map((x) => x.f));
   for (const e of errs) {
@@ -853,6 +993,8 @@ async function main() {
     const row = rows.find((r) => r.theme === theme);
     if (row) row.vnu++;
     const rel = hit ? path.relative(path.join(WORK, `out-${theme}`), file) : file;
+    // (report files: out-report/<site|agency>/index.html; briefs:
+    // out-brief/briefs/…)
     details[theme]?.vnu.push(`${rel}:${e.lastLine}: ${e.message}`);
     fail(theme, `vnu ${rel}:${e.lastLine}: ${e.message}`);
   }

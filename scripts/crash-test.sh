@@ -20,7 +20,7 @@ same() { diff -r "$1" "$2" >/dev/null 2>&1; }
 
 leftovers() {
   find "$(dirname "$1")" -maxdepth 1 -name ".$(basename "$1").biopage-*" \
-    ! -name '*-images' ! -name '*-lock' ! -name '*-key' ! -name '*-cache.json' | grep . || true
+    ! -name '*-images' ! -name '*-lock' ! -name '*-key' ! -name '*-shadow' ! -name '*-cache.json' | grep . || true
 }
 
 # every_step NAME SITE CHANGE: builds SITE, runs CHANGE, then kills the

@@ -1,7 +1,14 @@
 //! Opt-in, privacy-first analytics: one provider's script, a tiny inline
 //! script that reports clicks on outbound links (`a[data-id]`) as events with
-//! the link's id, and the exact Content-Security-Policy sources that allow
-//! them. Without `[analytics]` a page loads no provider script at all.
+//! the creator's handle, the page's channel and the link's id, and the exact
+//! Content-Security-Policy sources that allow them. Without `[analytics]` a
+//! page loads no provider script at all.
+//!
+//! The three values are what `biopage report` joins clicks on, per creator,
+//! channel and link, for every provider. The handle and channel come from
+//! the inline script's own `data-handle` and `data-channel` attributes
+//! (`templates/head.html`), so that its bytes, and the hash the CSP allows
+//! it by, are the same on every page of every creator.
 //!
 //! A page has at most one inline script ([`page_script`]): the click
 //! reporter, the coupon copier, or both in one, allowed by its hash.
@@ -24,7 +31,8 @@ pub struct Analytics {
     pub src: String,
     pub attrs: Vec<(String, String)>,
     /// The provider's part of the inline script: it defines `R(id, url)`,
-    /// which reports a click (and, for GA4, sets gtag up).
+    /// which reports a click with the handle `H` and channel `C` (and, for
+    /// GA4, sets gtag up).
     pub inline: String,
     /// Where the provider's script may load from (inline scripts are allowed
     /// separately, by their hash).
@@ -135,7 +143,7 @@ pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diag
                 "https://plausible.io/js/script.js".into(),
                 vec!["https://plausible.io".into()],
                 vec![],
-                "window.plausible=window.plausible||function(){(plausible.q=plausible.q||[]).push(arguments)};R=function(i,u){plausible(\"Outbound Link\",{props:{id:i,url:u}})}".into(),
+                "window.plausible=window.plausible||function(){(plausible.q=plausible.q||[]).push(arguments)};R=function(i,u){plausible(\"Outbound Link\",{props:{id:i,url:u,handle:H,channel:C}})}".into(),
             )
             }
             "umami" => {
@@ -157,7 +165,7 @@ pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diag
                         "https://api-gateway.umami.dev".into(),
                     ],
                     vec![],
-                    "R=function(i,u){window.umami&&umami.track(\"outbound\",{id:i,url:u})}".into(),
+                    "R=function(i,u){window.umami&&umami.track(\"outbound\",{id:i,url:u,handle:H,channel:C})}".into(),
                 )
             }
             "goatcounter" => {
@@ -178,7 +186,7 @@ pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diag
                 "https://gc.zgo.at/count.js".into(),
                 vec![o.clone()],
                 vec![o],
-                "R=function(i,u){window.goatcounter&&goatcounter.count&&goatcounter.count({path:\"outbound/\"+i,title:u,event:true})}".into(),
+                "R=function(i,u){window.goatcounter&&goatcounter.count&&goatcounter.count({path:\"outbound/\"+H+\"/\"+C+\"/\"+i,title:u,event:true})}".into(),
             )
             }
             "ga4" => {
@@ -195,7 +203,7 @@ pub fn resolve(input: &AnalyticsInput, base_url: &str) -> Result<Analytics, Diag
                 format!("https://www.googletagmanager.com/gtag/js?id={id}"),
                 vec!["https://*.google-analytics.com".into(), "https://*.analytics.google.com".into(), "https://*.googletagmanager.com".into()],
                 vec!["https://*.google-analytics.com".into(), "https://*.googletagmanager.com".into()],
-                format!("window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}gtag(\"js\",new Date);gtag(\"config\",\"{id}\");R=function(i,u){{gtag(\"event\",\"outbound_click\",{{link_id:i,link_url:u,transport_type:\"beacon\"}})}}"),
+                format!("window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}gtag(\"js\",new Date);gtag(\"config\",\"{id}\");R=function(i,u){{gtag(\"event\",\"outbound_click\",{{link_id:i,link_url:u,handle:H,channel:C,transport_type:\"beacon\"}})}}"),
             )
             }
             other => {
@@ -266,8 +274,16 @@ pub fn page_script(analytics: Option<&Analytics>, coupons: bool) -> Option<Strin
     if coupons {
         body.push_str("var c=t.closest(\".coupon code\"),n=navigator.clipboard;c&&n&&n.writeText(c.textContent).then(function(){c.nextElementSibling.textContent=c.getAttribute(\"data-copied\")});");
     }
+    // H and C: the creator and channel, from the script element's own
+    // data-handle and data-channel (read once: currentScript is only set
+    // while the script first runs).
     let setup = analytics
-        .map(|a| format!("var R;{};", a.inline))
+        .map(|a| {
+            format!(
+                "var s=document.currentScript,g=function(k){{return s&&s.getAttribute(\"data-\"+k)||\"\"}},H=g(\"handle\"),C=g(\"channel\"),R;{};",
+                a.inline
+            )
+        })
         .unwrap_or_default();
     Some(format!(
         "(function(){{{setup}document.addEventListener(\"click\",function(e){{var t=e.target;if(t.closest){{{body}}}}},!0)}})()"
@@ -343,6 +359,11 @@ mod tests {
         assert_eq!(a.script_src, vec!["https://plausible.io".to_string()]);
         let script = page_script(Some(&a), false).unwrap();
         assert!(script.contains("a[data-id]") && script.contains("Outbound Link"));
+        assert!(
+            script.contains("props:{id:i,url:u,handle:H,channel:C}"),
+            "{script}"
+        );
+        assert!(script.contains("getAttribute(\"data-\"+k)"), "{script}");
         assert!(!script.contains("coupon"));
         assert!(script.len() < 1024);
     }
@@ -367,10 +388,44 @@ mod tests {
             );
         }
         let g = resolve(&input("goatcounter", Some("linh")), "https://x/").unwrap();
+        assert!(
+            g.inline.contains("\"outbound/\"+H+\"/\"+C+\"/\"+i"),
+            "{}",
+            g.inline
+        );
         assert_eq!(
             g.connect_src,
             vec!["https://linh.goatcounter.com".to_string()]
         );
+    }
+
+    /// Every provider's click event names the creator, the channel and the
+    /// link, so reports can attribute clicks per creator and channel.
+    #[test]
+    fn every_provider_reports_handle_channel_and_id() {
+        for (p, id, event) in [
+            ("plausible", None, "{id:i,url:u,handle:H,channel:C}"),
+            (
+                "umami",
+                Some("d3b8c2f4-1111-4c6b-9c1e-0123456789ab"),
+                "{id:i,url:u,handle:H,channel:C}",
+            ),
+            (
+                "goatcounter",
+                Some("linh"),
+                "path:\"outbound/\"+H+\"/\"+C+\"/\"+i",
+            ),
+            (
+                "ga4",
+                Some("G-ABC123"),
+                "link_id:i,link_url:u,handle:H,channel:C",
+            ),
+        ] {
+            let a = resolve(&input(p, id), "https://linh.example/").unwrap();
+            assert!(a.inline.contains(event), "{p}: {}", a.inline);
+            let script = page_script(Some(&a), true).unwrap();
+            assert!(script.contains("H=g(\"handle\"),C=g(\"channel\")"), "{p}");
+        }
     }
 
     #[test]

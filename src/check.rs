@@ -22,8 +22,16 @@ pub struct Options {
     pub only: Option<String>,
 }
 
+/// What `check` found: every problem, and for an agency what each of its
+/// campaigns reaches.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Diagnostics,
+    pub campaigns: Vec<crate::campaign::Summary>,
+}
+
 /// Checks a site or an agency; returns every finding, errors and warnings.
-pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
+pub fn check(dir: &Path, opts: &Options) -> Result<Checked, Failure> {
     if crate::agency::is_agency(dir) {
         return check_agency(dir, opts);
     }
@@ -46,7 +54,10 @@ pub fn check(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
         }
         None => {}
     }
-    Ok(findings)
+    Ok(Checked {
+        findings,
+        campaigns: Vec::new(),
+    })
 }
 
 /// What `check` counts of a site for the host's limits: its short links
@@ -130,16 +141,28 @@ fn check_site(
     }
 }
 
-/// One creator of an agency, with the agency's own checks (its handle).
+/// One creator of an agency, with the agency's own checks (its handle),
+/// and the campaigns (indices) that target it.
 fn check_creator(
     agency: &crate::agency::Agency,
     c: &crate::agency::Creator,
     opts: &Options,
     renderers: &Renderers,
-) -> (Diagnostics, Tally) {
+) -> (Diagnostics, Tally, Vec<usize>) {
     match agency.prepare(c, &opts.resolve) {
-        Ok((site, resolved)) => check_prepared(&c.dir, site, resolved, false, opts, renderers),
-        Err(d) => (d, Tally::default()),
+        Ok((site, resolved)) => {
+            let targeted = agency.campaigns_of(&c.handle, &site);
+            let (d, t) = check_prepared(&c.dir, site, resolved, false, opts, renderers);
+            (d, t, targeted)
+        }
+        Err(d) => {
+            // still count the creator in its campaigns' summaries
+            let targeted = match crate::load::load(&c.dir).site {
+                Some(site) if !agency.campaigns.is_empty() => agency.campaigns_of(&c.handle, &site),
+                _ => Vec::new(),
+            };
+            (d, Tally::default(), targeted)
+        }
     }
 }
 
@@ -300,15 +323,20 @@ fn check_online(
     out
 }
 
-fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
+fn check_agency(dir: &Path, opts: &Options) -> Result<Checked, Failure> {
     let agency = match crate::agency::open(dir) {
         Ok(a) => a,
-        Err(Failure::Input(d)) => return Ok(d),
+        Err(Failure::Input(d)) => {
+            return Ok(Checked {
+                findings: d,
+                campaigns: Vec::new(),
+            })
+        }
         Err(f) => return Err(f),
     };
     let creators = agency.select(opts.only.as_deref())?;
     let renderers = Renderers::default();
-    let results: Vec<(Diagnostics, Tally)> = creators
+    let results: Vec<(Diagnostics, Tally, Vec<usize>)> = creators
         .par_iter()
         .map(|c| check_creator(&agency, c, opts, &renderers))
         .collect();
@@ -320,10 +348,20 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
     }
     let mut tally = Tally::default();
     let count = results.len();
-    for ((d, t), c) in results.into_iter().zip(&creators) {
+    let mut targeted: Vec<Vec<&str>> = vec![Vec::new(); agency.campaigns.len()];
+    for ((d, t, ts), c) in results.into_iter().zip(&creators) {
         findings.extend(d);
         tally.add(t, &c.handle);
+        for i in ts {
+            targeted[i].push(c.handle.as_str());
+        }
     }
+    let campaigns = agency
+        .campaigns
+        .iter()
+        .zip(&targeted)
+        .map(|(c, t)| crate::campaign::Summary::new(c, t, opts.resolve.now))
+        .collect();
     let agency_toml = dir.join("agency.toml");
     match agency.host(&opts.resolve) {
         // Short links with a go/ page need no warning past the limit: the
@@ -345,7 +383,10 @@ fn check_agency(dir: &Path, opts: &Options) -> Result<Diagnostics, Failure> {
         }
         None => {}
     }
-    Ok(findings)
+    Ok(Checked {
+        findings,
+        campaigns,
+    })
 }
 
 /// Netlify's advice: past this many redirect rules, use wildcards instead.

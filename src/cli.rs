@@ -26,6 +26,10 @@ pub enum Command {
     Check(cmd::check::Args),
     /// Print every outbound link (destination, tagged URL, short link, network) as CSV or JSON.
     Links(cmd::links::Args),
+    /// Attribute networks' conversion exports and analytics exports to creator, channel and link.
+    Report(cmd::report::Args),
+    /// Agency: write a printable brief and a poster for each creator a campaign targets.
+    Brief(cmd::brief::Args),
 }
 
 impl Cli {
@@ -37,6 +41,8 @@ impl Cli {
             Command::Themes(a) => a.run(),
             Command::Check(a) => a.run(),
             Command::Links(a) => a.run(),
+            Command::Report(a) => a.run(),
+            Command::Brief(a) => a.run(),
         }
     }
 
@@ -47,6 +53,8 @@ impl Cli {
         match &self.command {
             Command::Links(_) => format!("error: {errors} error{s}; no links were printed"),
             Command::Check(_) => format!("error: {errors} error{s}; nothing was checked"),
+            Command::Report(_) => format!("error: {errors} error{s}; no report was written"),
+            Command::Brief(_) => format!("error: {errors} error{s}; no briefs were written"),
             _ => format!("error: the build failed with {errors} error{s}; nothing was written"),
         }
     }

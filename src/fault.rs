@@ -77,3 +77,9 @@ fn remove_stepwise(path: &std::path::Path) -> std::io::Result<()> {
     step();
     std::fs::remove_dir(path)
 }
+
+/// Removes one file, as one [`step`].
+pub fn remove_file(path: &std::path::Path) -> std::io::Result<()> {
+    step();
+    std::fs::remove_file(path)
+}

@@ -4,7 +4,7 @@
 //!
 //! Two keys guard a creator's output. The *input* key is a digest of the
 //! bytes of every file in its folder; while it and the build's context
-//! (biopage binary, agency.toml, `--base-url`) are unchanged, and "now" is
+//! (biopage binary, agency.toml, its campaigns, `--base-url`) are unchanged, and "now" is
 //! still inside the window in which no schedule starts or ends, the creator
 //! is neither parsed nor rendered: reading its files is the whole cost. When
 //! the input key differs, the creator is loaded and resolved and its *output*
@@ -62,11 +62,23 @@ pub struct Cache {
     /// build of some creators (`--only`, a shard) into it rewrites them.
     pub root_files: bool,
     pub creators: BTreeMap<String, Entry>,
+    /// The output before this one, kept beside it (`emit::shadow_path`):
+    /// what each creator's folder there holds, so that the next build
+    /// updates only what differs.
+    #[serde(default)]
+    pub shadow: Option<Shadow>,
     /// HMAC-SHA256 of the record (with this field empty) under the output's
     /// key (see [`key_path`]): an edited record, or one restored without its
     /// key, is not used.
     #[serde(default)]
     pub mac: String,
+}
+
+/// The kept previous output: its marker's id and each creator's output key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Shadow {
+    pub build: String,
+    pub outputs: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -180,6 +192,14 @@ pub fn validate(cache: &Cache, owned: &dyn Fn(&str) -> Option<String>) -> Result
     let hex = |s: &str| s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit());
     if !hex(&cache.context) {
         return Err("its context key is malformed".into());
+    }
+    if let Some(shadow) = &cache.shadow {
+        let id_ok = !shadow.build.is_empty()
+            && shadow.build.len() <= 64
+            && shadow.build.chars().all(|c| c.is_ascii_hexdigit());
+        if !id_ok || shadow.outputs.values().any(|k| !hex(k)) {
+            return Err("its record of the kept output is malformed".into());
+        }
     }
     for (handle, e) in &cache.creators {
         let bad = |what: &str| {
@@ -358,7 +378,12 @@ pub fn write(out: &Path, cache: &mut Cache) -> anyhow::Result<()> {
 /// The build's context: the running binary (a rebuilt biopage may render
 /// differently even under the same version number), agency.toml's bytes and
 /// the options that change every creator's output.
-pub fn context(agency_dir: &Path, base_url: Option<&str>, deploy: Option<&str>) -> String {
+pub fn context(
+    agency_dir: &Path,
+    base_url: Option<&str>,
+    deploy: Option<&str>,
+    campaigns: &[&str],
+) -> String {
     let mut h = Sha256::new();
     // the host (and a split shard) decide the short-link pages and root
     // files: a change of host rebuilds every creator
@@ -376,6 +401,11 @@ pub fn context(agency_dir: &Path, base_url: Option<&str>, deploy: Option<&str>) 
     h.update(fs_err::read(agency_dir.join("agency.toml")).unwrap_or_default());
     h.update([0]);
     h.update(base_url.unwrap_or("").as_bytes());
+    // every campaign file and codes file: any may change any creator's page
+    for c in campaigns {
+        h.update([0]);
+        h.update(c.as_bytes());
+    }
     format!("{:x}", h.finalize())
 }
 
@@ -457,6 +487,7 @@ pub fn schedule_bounds(site: &Site) -> Vec<i64> {
         .flat_map(|i| [i.starts.as_ref(), i.ends.as_ref()])
         .flatten()
         .map(|b| b.value.0)
+        .chain(site.bounds.iter().copied())
         .collect()
 }
 

@@ -5,6 +5,7 @@
 
 pub mod agency;
 pub mod analytics;
+pub mod campaign;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -28,6 +29,7 @@ pub mod online;
 pub mod pipeline;
 pub mod qr;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod serve;
 pub mod style;

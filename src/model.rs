@@ -44,6 +44,9 @@ pub struct Settings {
     pub style: StyleInput,
     /// `[strings]`: UI string overrides (keys already checked), in file order.
     pub strings: Vec<(String, At<String>)>,
+    /// What `biopage report` reads from the files: `cost`, `[tiers]` and
+    /// `[report]` (generic export formats, per-creator costs).
+    pub report: crate::report::config::ReportInput,
 }
 
 /// `[style]`: the few look-and-feel choices a creator makes without
@@ -84,6 +87,10 @@ pub struct NetworkInput {
     pub name: At<String>,
     /// Preset identifiers (`tag`, `affiliate_id`, `id`) and generic keys, as written.
     pub tag: Option<At<String>>,
+    /// `tag = { tiktok = "…", youtube = "…" }`: an Amazon tag per channel, so
+    /// that Amazon's reports (which echo only the tag) tell channels apart.
+    /// `default` is the tag of channels not listed.
+    pub tags: Vec<(String, At<String>)>,
     pub affiliate_id: Option<At<String>>,
     pub id: Option<At<String>>,
     pub template: Option<At<String>>,
@@ -104,7 +111,7 @@ pub enum UtmOverride {
 
 /// A schedule bound, in Unix seconds (UTC). A bare date as `ends` means the
 /// end of that day, so `ends = 2026-12-31` includes the 31st.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Instant(pub i64);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +187,25 @@ pub struct Item {
     /// Where each link of the description is written (see `bio_links`).
     pub description_links: Vec<(String, Loc)>,
     pub tags: Vec<String>,
+    /// The campaign the item was rolled out by (see `campaign`), `None` for
+    /// the creator's own items.
+    pub campaign: Option<std::sync::Arc<CampaignMark>>,
+}
+
+/// What a page needs to know of the campaign an item came from: its id
+/// (the `{campaign}` placeholder), the brand a paid partnership names, and
+/// the creator's exclusive code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignMark {
+    pub id: String,
+    pub brand: String,
+    /// Whether the campaign is a paid partnership: its items are sponsored
+    /// and the page names the brand in its disclosure.
+    pub sponsored: bool,
+    /// The campaign's own disclosure text in the creator's language, when it
+    /// gives one (otherwise the built-in "Paid partnership with …").
+    pub disclosure: Option<String>,
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -204,6 +230,15 @@ pub struct Site {
     /// `sensitive = true`: the page's links and products are behind an age
     /// confirmation.
     pub sensitive: bool,
+    /// `tier = "micro"`: the creator's tier, for campaigns that target tiers
+    /// (one of agency.toml's `[tiers]`).
+    pub tier: Option<At<String>>,
+    /// `followers = 23000`: the creator's audience, which places them in a
+    /// tier by agency.toml's `[tiers]` thresholds when `tier` is not given.
+    pub followers: Option<At<u64>>,
+    /// Instants at which the page changes other than its items' own
+    /// `starts` and `ends`: the windows of the campaigns that target it.
+    pub bounds: Vec<i64>,
     /// Where each link of the bio is written, by destination, so that a bad
     /// one is reported at its own line and column.
     pub bio_links: Vec<(String, Loc)>,

@@ -103,14 +103,31 @@ pub(crate) fn prepare(
     agency: Option<&Settings>,
     opts: &resolve::Options,
 ) -> Result<(Site, Resolved), Diagnostics> {
+    prepare_with(dir, agency, opts, |_| Diagnostics::default())
+}
+
+/// [`prepare`], with `edit` applied to the loaded site before it is
+/// resolved (an agency adds its campaigns' items there).
+pub(crate) fn prepare_with(
+    dir: &Path,
+    agency: Option<&Settings>,
+    opts: &resolve::Options,
+    edit: impl FnOnce(&mut Site) -> Diagnostics,
+) -> Result<(Site, Resolved), Diagnostics> {
     let loaded = load::load(dir);
     let mut diags = loaded.diags;
-    let Some(site) = loaded.site else {
+    let Some(mut site) = loaded.site else {
         return Err(diags);
     };
+    diags.extend(edit(&mut site));
     // Resolve even when loading found problems, to report them all at once.
     match resolve::resolve(&site, agency, opts) {
-        Ok(r) if !diags.has_errors() => Ok((site, r)),
+        Ok(mut r) if !diags.has_errors() => {
+            // what loading (and `edit`) warned about comes first
+            diags.extend(std::mem::take(&mut r.warnings));
+            r.warnings = diags;
+            Ok((site, r))
+        }
         Ok(_) => Err(diags),
         Err(more) => {
             diags.extend(more);
@@ -459,7 +476,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     let staging = Staging::new(&output)?;
     write_site(&staging, "", &rendered)?;
     let files = staging.files();
-    staging.commit(&output_id(&rendered))?;
+    staging.commit(&output_id(&rendered), emit::Old::Remove)?;
     // one site: what it no longer uses leaves the cache
     images.prune();
     let w = weight(&rendered);

@@ -16,12 +16,17 @@ use qrcode::{EcLevel, QrCode};
 /// scale; this only sets the size a viewer opens it at).
 const MODULE_PX: u32 = 8;
 
+/// The QR code of `data`, at level M where it fits, else L (data too long
+/// for M still fits in L up to ~2,900 bytes). Every image of a code (the
+/// SVG files, the brief's poster) is drawn from this one symbol.
+pub fn code(data: &str) -> Result<QrCode, qrcode::types::QrError> {
+    QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
+        .or_else(|_| QrCode::with_error_correction_level(data.as_bytes(), EcLevel::L))
+}
+
 /// The SVG of a QR code that encodes `data`, or why it cannot be made.
 pub fn try_svg(data: &str) -> Result<String, qrcode::types::QrError> {
-    // M is the default; data too long for M still fits in L up to ~2,900 bytes.
-    let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
-        .or_else(|_| QrCode::with_error_correction_level(data.as_bytes(), EcLevel::L))?;
-    Ok(code
+    Ok(code(data)?
         .render::<svg::Color>()
         .quiet_zone(true)
         .module_dimensions(MODULE_PX, MODULE_PX)
@@ -45,22 +50,54 @@ pub fn svg(data: &str) -> String {
     })
 }
 
+/// [`svg`] for use inside an HTML page: without the XML declaration (which
+/// HTML does not allow), as an image named `label` for screen readers.
+/// `label` is escaped here.
+pub fn inline_svg(data: &str, label: &str) -> String {
+    let svg = svg(data);
+    let body = match svg.find("<svg") {
+        Some(i) => &svg[i + "<svg".len()..],
+        None => return String::new(),
+    };
+    format!(
+        "<svg role=\"img\" aria-label=\"{}\"{body}",
+        html_escape::encode_double_quoted_attribute(label)
+    )
+}
+
 /// The QR code files of a site, as (path relative to the output root, bytes):
-/// `qr.svg` for the main page, `qr-<channel>.svg` for each channel page.
+/// `qr.svg` for the main page, `qr-<channel>.svg` for each channel page, and
+/// `qr/<id>.svg` for each campaign item's short link (what a brand puts
+/// on a poster for that creator).
 pub fn files(resolved: &Resolved) -> Vec<(String, Vec<u8>)> {
-    resolved
+    let pages = resolved.pages.iter().enumerate().map(|(i, page)| {
+        let name = if i == 0 {
+            "qr.svg".to_string()
+        } else {
+            format!("qr-{}.svg", page.channel)
+        };
+        (name, svg(&page.url).into_bytes())
+    });
+    let campaign_items = resolved
         .pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let name = if i == 0 {
-                "qr.svg".to_string()
-            } else {
-                format!("qr-{}.svg", page.channel)
-            };
-            (name, svg(&page.url).into_bytes())
+        .first()
+        .into_iter()
+        .flat_map(|p| {
+            p.featured
+                .iter()
+                .chain(p.groups.iter().flat_map(|g| g.links.iter()))
+                .chain(p.products.iter().map(|p| &p.item))
         })
-        .collect()
+        .filter(|i| i.campaign.is_some() && !i.go.is_empty())
+        .map(|i| (campaign_qr_path(&i.id), svg(&i.go).into_bytes()));
+    pages.chain(campaign_items).collect()
+}
+
+/// Where a campaign item's QR code is, relative to the creator's output:
+/// beside the page's own codes, never inside `go/<id>/`, whose path is the
+/// short link's (a host that redirects it must not find a folder there).
+pub fn campaign_qr_path(id: &str) -> String {
+    format!("qr/{id}.svg")
 }
 
 #[cfg(test)]

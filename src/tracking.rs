@@ -38,7 +38,7 @@ pub const MAX_URL: usize = 8192;
 pub const LONG_URL: usize = 1000;
 
 /// The placeholders a UTM value or a network template may use.
-pub const PLACEHOLDERS: &[&str] = &["handle", "id", "channel", "kind", "group"];
+pub const PLACEHOLDERS: &[&str] = &["handle", "id", "channel", "kind", "group", "campaign"];
 
 /// Characters percent-encoded in a query value: everything but RFC 3986's
 /// unreserved set, so a value can never break out of its pair.
@@ -139,6 +139,9 @@ pub struct Vars<'a> {
     pub channel: &'a str,
     pub kind: &'a str,
     pub group: &'a str,
+    /// The id of the campaign the item came from; empty for the creator's
+    /// own items (so `utm_campaign = "{campaign}"` is left out for them).
+    pub campaign: &'a str,
 }
 
 impl Vars<'_> {
@@ -149,6 +152,7 @@ impl Vars<'_> {
             "channel" => self.channel,
             "kind" => self.kind,
             "group" => self.group,
+            "campaign" => self.campaign,
             _ => return None,
         })
     }
@@ -369,6 +373,7 @@ mod tests {
             channel: "tiktok",
             kind: "product",
             group: "",
+            campaign: "",
         };
         let (s, unknown) = expand("{handle}-{id}-{chanel}-{", &vars);
         assert_eq!(s, "linh-serum-{chanel}-{");

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
             .iter()
             .map(|s| s.href.as_str())
             .chain(page.featured.iter().chain(page.groups.iter().flat_map(|g| g.links.iter())).map(|l| l.href.as_str()))
-            .chain(page.products.iter().map(|p| p.href.as_str()));
+            .chain(page.products.iter().map(|p| p.item.href.as_str()));
         for href in hrefs {
             let scheme = href.split(':').next().unwrap_or("");
             assert!(matches!(scheme, "http" | "https" | "mailto" | "tel"), "unsafe href {href}");

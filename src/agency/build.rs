@@ -121,14 +121,39 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
             if split { " split" } else { "" }
         )),
     };
-    let context = incremental::context(dir, opts.resolve.base_url.as_deref(), deploy.as_deref());
+    let campaigns: Vec<&str> = agency.campaigns.iter().map(|c| c.digest.as_str()).collect();
+    let context = incremental::context(
+        dir,
+        opts.resolve.base_url.as_deref(),
+        deploy.as_deref(),
+        &campaigns,
+    );
     let same_context = previous.as_ref().is_some_and(|c| c.context == context);
     // Folders of the current output are carried only when biopage made it
     // (never those of a directory replaced with --force).
     let ours = output.previous_build.is_some() || previous.is_some();
     let out_real = opts.out.canonicalize().ok();
     let present = |h: &str| ours && opts.out.join(h).is_dir();
-    let staging = Staging::new(&output)?;
+    // The output before this one, kept beside it by the last build (see
+    // `emit::Old::Keep`): when its record is known, this build brings it up
+    // to date in place, so that it costs what changed, not a copy of every
+    // creator, and still replaces the output in one atomic swap.
+    let shadow_path = emit::shadow_path(&opts.out);
+    let shadow: Option<BTreeMap<String, String>> = previous
+        .as_ref()
+        .and_then(|p| p.shadow.as_ref())
+        .filter(|s| emit::read_marker(&shadow_path).as_deref() == Some(s.build.as_str()))
+        .map(|s| s.outputs.clone());
+    let staging = match &shadow {
+        Some(_) => Staging::reuse(&output, &shadow_path)?,
+        None => {
+            if std::fs::symlink_metadata(&shadow_path).is_ok() {
+                crate::fault::remove_tree(&shadow_path)
+                    .map_err(|e| anyhow::anyhow!("cannot remove {}: {e}", shadow_path.display()))?;
+            }
+            Staging::new(&output)?
+        }
+    };
     let renderers = crate::pipeline::Renderers::default();
     let images = images_for(opts);
     let selected_count = agency
@@ -219,6 +244,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         }
         let warnings = resolved.warnings.clone();
         let rendered = crate::pipeline::render(&site, resolved, &renderer, false, &images)?;
+        staging.clear(handle)?;
         write_site(&staging, &format!("{handle}/"), &rendered)?;
         let files = rendered.files.len() + rendered.copies.len() + rendered.made.len();
         entry.weight = crate::pipeline::weight(&rendered);
@@ -254,6 +280,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         context,
         root_files: false,
         creators: BTreeMap::new(),
+        shadow: None,
         mac: String::new(),
     };
     let mut carry: Vec<String> = Vec::new();
@@ -322,8 +349,18 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         }
     }
 
-    let carried: Result<Vec<usize>, anyhow::Error> =
-        carry.par_iter().map(|h| staging.carry(h)).collect();
+    // A carried creator whose folder in the reused staging (the shadow)
+    // already is the live one's content stays; the others are linked in.
+    let up_to_date = |h: &str| {
+        let live = cache.creators.get(h).and_then(|e| e.output.as_deref());
+        live.is_some_and(|k| k != UNKNOWN_OUTPUT)
+            && shadow.as_ref().and_then(|s| s.get(h)).map(String::as_str) == live
+    };
+    let carried: Result<Vec<usize>, anyhow::Error> = carry
+        .par_iter()
+        .filter(|h| !up_to_date(h))
+        .map(|h| staging.carry(h))
+        .collect();
     carried?;
 
     let writes_root = split
@@ -333,6 +370,8 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
             Selection::Only(_) => previous.as_ref().is_some_and(|p| p.root_files),
         };
     let mut root_weight = Vec::new();
+    // the top-level names of the root files this build writes
+    let mut root_names: HashSet<String> = HashSet::new();
     if writes_root {
         // A split shard's root files name only the creators in its output;
         // otherwise every creator's (the shards' union is the full build).
@@ -346,10 +385,27 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         let root_files = agency_files(host, template.as_deref(), &fragments, &paths);
         for (rel, bytes) in &root_files {
             staging.write(rel, bytes)?;
+            root_names.insert(rel.split('/').next().unwrap_or(rel).to_string());
             root_weight.push((rel.clone(), bytes.len() as u64));
         }
         summary.files += root_files.len();
         cache.root_files = true;
+    }
+    if shadow.is_some() {
+        // what the shadow held that the new output does not
+        let wanted: HashSet<String> = cache
+            .creators
+            .iter()
+            .filter(|(_, e)| e.output.is_some())
+            .map(|(h, _)| h.clone())
+            .chain(carry.iter().cloned())
+            .chain(root_names.iter().cloned())
+            .collect();
+        for entry in staging.entries()? {
+            if !wanted.contains(&entry) && entry != emit::MARKER {
+                staging.clear(&entry)?;
+            }
+        }
     }
     if host == Some(crate::hosts::Host::S3) {
         // every file of the output, carried creators' too
@@ -373,7 +429,28 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
     summary.stats = output_stats(&cache, &root_weight, host);
     summary.host = host;
     cache.build = output_id(&cache);
-    staging.commit(&cache.build)?;
+    // The old output is kept as the next build's staging when this record
+    // says what it holds.
+    let keep = previous.is_some() && output.previous_build.is_some();
+    cache.shadow = previous
+        .as_ref()
+        .filter(|_| keep)
+        .map(|p| incremental::Shadow {
+            build: p.build.clone(),
+            outputs: p
+                .creators
+                .iter()
+                .filter_map(|(h, e)| Some((h.clone(), e.output.clone()?)))
+                .collect(),
+        });
+    staging.commit(
+        &cache.build,
+        if keep {
+            emit::Old::Keep
+        } else {
+            emit::Old::Remove
+        },
+    )?;
     incremental::write(&opts.out, &mut cache)?;
     // A build of everyone shows which cached images the output still uses;
     // `--only` and shards leave the rest of the agency's cache for later.

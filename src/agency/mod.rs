@@ -47,6 +47,8 @@ pub struct Agency {
     /// `profile.toml`, a name that cannot be a handle, a link out of the
     /// agency), each with why.
     pub broken: Broken,
+    /// `campaigns/*.toml`, sorted by id.
+    pub campaigns: Vec<crate::campaign::Campaign>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,11 +71,32 @@ pub fn open(dir: &Path) -> Result<Agency, Failure> {
         return Err(Failure::Input(diags));
     }
     let (creators, broken) = list(dir)?;
+    let root = Root::open(dir).map_err(|e| Failure::Input(one(crate::load::refused(&e))))?;
+    let handles: Vec<&str> = creators
+        .iter()
+        .map(|c| c.handle.as_str())
+        .chain(broken.iter().map(|(h, _)| h.as_str()))
+        .collect();
+    let tiers = settings.report.tiers.as_ref();
+    let (campaigns, mut problems) = crate::campaign::read_all(dir, &root, &handles, tiers);
+    if problems.has_errors() {
+        let dirs: Vec<(&str, &Path)> = creators
+            .iter()
+            .map(|c| (c.handle.as_str(), c.dir.as_path()))
+            .collect();
+        problems.extend(crate::campaign::missing_by_tier(&campaigns, &dirs, tiers));
+        return Err(Failure::Input(problems));
+    }
+    // warnings of the campaign files are shown with every command
+    for w in problems.iter() {
+        eprint!("{w}");
+    }
     Ok(Agency {
         dir: dir.to_path_buf(),
         settings,
         creators,
         broken,
+        campaigns,
     })
 }
 
@@ -259,7 +282,10 @@ impl Agency {
         creator: &Creator,
         opts: &resolve::Options,
     ) -> Result<(Site, Resolved), Diagnostics> {
-        let (site, resolved) = crate::pipeline::prepare(&creator.dir, Some(&self.settings), opts)?;
+        let (site, resolved) =
+            crate::pipeline::prepare_with(&creator.dir, Some(&self.settings), opts, |site| {
+                self.apply_campaigns(&creator.handle, site, opts.now, false)
+            })?;
         if site.handle.value != creator.handle {
             return Err(one(Diagnostic::error(format!(
                 "the handle \"{}\" does not match its folder creators/{}/",
@@ -272,6 +298,59 @@ impl Agency {
             ))));
         }
         Ok((site, resolved))
+    }
+
+    /// Adds to a creator's loaded site the items of the campaigns that
+    /// target it (see `campaign::apply`); `every_item` keeps the items of
+    /// campaigns outside their window (for the report).
+    pub fn apply_campaigns(
+        &self,
+        handle: &str,
+        site: &mut Site,
+        now: i64,
+        every_item: bool,
+    ) -> Diagnostics {
+        if self.campaigns.is_empty() {
+            return Diagnostics::default();
+        }
+        let mut diags = Diagnostics::default();
+        let tiers = self.settings.report.tiers.as_ref();
+        let tier = match crate::campaign::target::tier_of(site, tiers) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(e);
+                None
+            }
+        };
+        let lang = site
+            .settings
+            .language
+            .as_ref()
+            .or(self.settings.language.as_ref())
+            .and_then(|l| crate::i18n::Lang::parse(&l.value))
+            .unwrap_or(crate::i18n::Lang::En);
+        let who = crate::campaign::apply::For {
+            handle,
+            tier: tier.as_deref(),
+            lang,
+            now,
+            every_item,
+        };
+        diags.extend(crate::campaign::apply::apply(site, &self.campaigns, &who));
+        diags
+    }
+
+    /// The campaigns (indices into `campaigns`) that target a creator.
+    pub fn campaigns_of(&self, handle: &str, site: &Site) -> Vec<usize> {
+        let tier = crate::campaign::target::tier_of(site, self.settings.report.tiers.as_ref())
+            .ok()
+            .flatten();
+        self.campaigns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| crate::campaign::target::targets(c, handle, tier.as_deref()))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// The template every creator's address is made from: `--base-url`

@@ -38,11 +38,16 @@ impl Args {
             online: self.online.then(crate::online::Settings::default),
             only: self.only.clone(),
         };
-        let findings = crate::check::check(&self.dir, &opts)?.sorted();
+        let checked = crate::check::check(&self.dir, &opts)?;
+        let findings = checked.findings.sorted();
         let errors = findings.error_count();
         let warnings = findings.0.len() - errors;
         match self.format {
             Format::Json => {
+                // the campaigns are for people; the findings stay one array
+                for c in &checked.campaigns {
+                    eprintln!("{c}");
+                }
                 let all: Vec<_> = findings.iter().map(crate::check::to_json).collect();
                 println!(
                     "{}",
@@ -53,6 +58,9 @@ impl Args {
                 for d in findings.iter() {
                     eprint!("{d}");
                     eprintln!();
+                }
+                for c in &checked.campaigns {
+                    eprintln!("{c}");
                 }
                 eprintln!(
                     "checked {}: {errors} error(s), {warnings} warning(s)",

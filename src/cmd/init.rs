@@ -11,7 +11,7 @@ pub struct Args {
     /// Where to create the site (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Create an agency instead: agency.toml and two creators.
+    /// Create an agency instead: agency.toml, two creators and a campaign.
     #[arg(long)]
     pub agency: bool,
     /// The language of the page and of the scaffold's text and comments:
@@ -61,6 +61,12 @@ fn parse_language(s: &str) -> Result<Lang, String> {
 const GITIGNORE: &str =
     "# biopage's output and what it keeps beside it\n/public/\n/.public.biopage-*\n";
 
+/// What an agency's also leaves out: the briefs of its campaigns
+/// (`biopage brief ID -o briefs`, as the example campaign says), which hold
+/// every creator's code.
+const BRIEFS_GITIGNORE: &str =
+    "# campaign briefs (biopage brief ID -o briefs): every creator's code\n/briefs/\n/.briefs.biopage-*\n";
+
 const AVATAR: &[u8] = include_bytes!("../assets/placeholder-avatar.png");
 const PRODUCT: &[u8] = include_bytes!("../assets/placeholder-product.png");
 
@@ -69,7 +75,7 @@ impl Args {
         let shown = self.dir.display();
         if self.agency {
             init_agency(&self.dir, self.language)?;
-            println!("Created a biopage agency in {shown} with creators linh and mei.\n\nNext:\n  edit {shown}/agency.toml and {shown}/creators/*/profile.toml\n  biopage serve {shown} --only linh   # preview a creator at http://127.0.0.1:1111/linh/\n  biopage check {shown}               # every problem, before you publish\n  biopage build {shown}               # writes {shown}/public/<handle>/");
+            println!("Created a biopage agency in {shown} with creators linh and mei, and a campaign for both.\n\nNext:\n  edit {shown}/agency.toml, {shown}/creators/*/profile.toml and {shown}/campaigns/*.toml\n  biopage serve {shown} --only linh   # preview a creator at http://127.0.0.1:1111/linh/\n  biopage check {shown}               # every problem, before you publish\n  biopage build {shown}               # writes {shown}/public/<handle>/");
             return Ok(());
         }
         init(&self.dir, self.language)?;
@@ -111,10 +117,24 @@ pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
         "language = \"en\"",
         &format!("language = \"{}\"", lang.html_lang()),
     );
+    // The example campaign runs from today for four weeks, so that it is
+    // on the pages the first build makes.
+    let today = crate::cli::now().div_euclid(86_400);
+    let day = |d: i64| crate::report::date::Day(d as i32).to_string();
+    let campaign = include_str!("../../templates/init/agency/campaign.toml")
+        .replace("{STARTS}", &day(today))
+        .replace("{ENDS}", &day(today + 27));
+    let ignore = format!("{GITIGNORE}{BRIEFS_GITIGNORE}");
     write_new(
         dir,
         &[
             ("agency.toml", agency.as_bytes()),
+            ("campaigns/glow-lab-launch.toml", campaign.as_bytes()),
+            (
+                "campaigns/glow-lab-launch-codes.csv",
+                include_bytes!("../../templates/init/agency/campaign-codes.csv"),
+            ),
+            ("campaigns/glow-serum.png", PRODUCT),
             (
                 "creators/linh/profile.toml",
                 include_bytes!("../../templates/init/agency/linh.toml"),
@@ -125,7 +145,7 @@ pub fn init_agency(dir: &Path, lang: Lang) -> anyhow::Result<()> {
                 include_bytes!("../../templates/init/agency/mei.toml"),
             ),
             ("creators/mei/images/avatar.png", AVATAR),
-            (".gitignore", GITIGNORE.as_bytes()),
+            (".gitignore", ignore.as_bytes()),
         ],
     )
 }

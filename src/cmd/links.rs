@@ -32,6 +32,11 @@ pub struct Args {
     /// Agency: list only this creator's links.
     #[arg(long, value_name = "HANDLE")]
     pub only: Option<String>,
+    /// Agency: the table of one campaign (campaigns/<ID>.toml) for the
+    /// brand: per targeted creator, channel and item, the code, short link,
+    /// tagged URL and QR code.
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
 }
 
 impl Args {
@@ -58,7 +63,15 @@ impl Args {
     pub fn render(&self) -> Result<Vec<String>, Failure> {
         let opts = self.resolve.options();
         if crate::agency::is_agency(&self.dir) {
+            if let Some(id) = &self.campaign {
+                return self.render_campaign(id, &opts);
+            }
             return self.render_agency(&opts);
+        }
+        if self.campaign.is_some() {
+            return Err(Failure::Environment(anyhow::anyhow!(
+                "--campaign is for agencies (a directory with agency.toml, creators/ and campaigns/)"
+            )));
         }
         if self.only.is_some() {
             return Err(Failure::Environment(anyhow::anyhow!(
@@ -86,6 +99,72 @@ impl Args {
         Ok(vec![match self.format {
             Format::Csv => crate::manifest::to_csv(&rows),
             Format::Json => crate::manifest::to_json(&rows),
+        }])
+    }
+
+    /// The rows of one campaign. Listed as the pages are on `--date`; a
+    /// campaign that is not running today is listed as on its first day
+    /// (or its last, once it ended), with a note saying so.
+    fn render_campaign(
+        &self,
+        id: &str,
+        opts: &crate::resolve::Options,
+    ) -> Result<Vec<String>, Failure> {
+        let agency = crate::agency::open(&self.dir)?;
+        let campaign = crate::campaign::find(&agency, id)?;
+        let mut opts = opts.clone();
+        if let Some((day, why)) = campaign
+            .day_to_show(opts.now)
+            .filter(|_| self.resolve.date.is_none())
+        {
+            opts.now = day;
+            eprintln!(
+                "note: the campaign \"{id}\" {why}: its links are listed as on {} (--date chooses another day)",
+                crate::report::date::Day::from_unix(day)
+            );
+        }
+        let creators = agency.select(self.only.as_deref())?;
+        let parts: Vec<Result<(Vec<crate::campaign::rows::Row>, Diagnostics), Diagnostics>> =
+            creators
+                .par_iter()
+                .map(|c| {
+                    let (_, resolved) = agency.prepare(c, &opts)?;
+                    let code = campaign.code_of(&c.handle).map(|r| r.code.value.as_str());
+                    let rows = crate::campaign::rows::rows(id, &c.handle, code, &resolved);
+                    Ok((rows, resolved.warnings))
+                })
+                .collect();
+        let mut errors = Diagnostics::default();
+        let mut rows = Vec::new();
+        for part in parts {
+            match part {
+                Ok((r, warnings)) => {
+                    for w in warnings.iter() {
+                        eprint!("{w}");
+                    }
+                    rows.extend(r);
+                }
+                Err(d) => errors.extend(d),
+            }
+        }
+        if errors.has_errors() {
+            return Err(Failure::Input(errors));
+        }
+        if rows.is_empty() {
+            let why = if campaign.open_at(opts.now) {
+                "it targets none of the creators listed".to_string()
+            } else {
+                format!(
+                    "it is not running on {} (its window: {})",
+                    crate::report::date::Day::from_unix(opts.now),
+                    campaign.window()
+                )
+            };
+            eprintln!("note: the campaign \"{id}\" has no links to list: {why}");
+        }
+        Ok(vec![match self.format {
+            Format::Csv => crate::campaign::rows::to_csv(&rows),
+            Format::Json => crate::campaign::rows::to_json(&rows),
         }])
     }
 

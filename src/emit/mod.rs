@@ -105,6 +105,70 @@ pub fn claim(site: &Path, out: &Path, inputs: &[PathBuf], force: bool) -> Result
     })
 }
 
+/// Claims a directory whose use another command has judged by its own rules
+/// (a report's directory: `cmd::report`): only the lock against a second
+/// run, and the removal of what killed runs left beside it.
+pub fn claim_judged(out: &Path) -> Result<Output> {
+    let parent = parent_of(out);
+    fs_err::create_dir_all(&parent)?;
+    let lock_path = beside(out, "biopage-lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot create {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    clean_leftovers(out)?;
+    Ok(Output {
+        path: out.to_path_buf(),
+        previous_build: read_marker(out),
+        _lock: lock,
+    })
+}
+
+/// `p` as an absolute path with its links resolved as far as it exists (an
+/// output that is not there yet, in folders that are not there yet: the
+/// real path of its deepest existing folder, then the rest of its name), so
+/// that two names of one place compare equal.
+pub fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let full = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // the deepest ancestor that exists, and the components below it
+    let mut rest = Vec::new();
+    let mut base = full.as_path();
+    let real = loop {
+        if let Ok(c) = base.canonicalize() {
+            break c;
+        }
+        match (base.parent(), base.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                base = parent;
+            }
+            _ => break base.to_path_buf(),
+        }
+    };
+    let mut out = real;
+    for c in rest.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn parent_of(out: &Path) -> PathBuf {
     match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -159,7 +223,9 @@ fn clean_leftovers(out: &Path) -> Result<()> {
         let path = e.path();
         let legacy_tmp = file.strip_prefix(&legacy).is_some_and(|rest| {
             let rest = rest.strip_suffix(".old").unwrap_or(rest);
-            rest.len() == 6 && rest != "images" && rest.chars().all(|c| c.is_ascii_alphanumeric())
+            rest.len() == 6
+                && !["images", "shadow"].contains(&rest)
+                && rest.chars().all(|c| c.is_ascii_alphanumeric())
         });
         if file == aside {
             if !out.exists() {
@@ -182,15 +248,45 @@ fn remove_dir(path: &Path) -> Result<()> {
         .with_context(|| format!("cannot remove {}, left by an earlier build", path.display()))
 }
 
-/// A directory being filled; dropped without [`Staging::commit`], it vanishes.
+/// A directory being filled: a fresh one beside the output (dropped
+/// without [`Staging::commit`], it vanishes), or the previous output kept
+/// beside the live one, brought up to date in place (see [`Staging::reuse`]).
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
     target: PathBuf,
     files: std::sync::atomic::AtomicUsize,
+    /// A fresh directory, removed when dropped uncommitted.
+    fresh: bool,
+    committed: bool,
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.fresh && !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// What becomes of the old output once the new one is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Old {
+    /// Removed.
+    Remove,
+    /// Kept beside the live output as the next build's staging directory
+    /// (`beside(out, "biopage-shadow")`): an agency's next build then
+    /// updates only what changed in it and swaps it in, so an incremental
+    /// build costs its changes, not a copy of the whole output.
+    Keep,
+}
+
+/// Where the previous output is kept (see [`Old::Keep`]).
+pub fn shadow_path(out: &Path) -> PathBuf {
+    beside(out, "biopage-shadow")
 }
 
 impl Staging {
-    /// Starts a build of the claimed output. The staging directory is a
+    /// Starts a build of the claimed output in a fresh directory. It is a
     /// sibling, so the final swap stays on one filesystem and is atomic.
     pub fn new(output: &Output) -> Result<Staging> {
         let target = output.path();
@@ -199,18 +295,41 @@ impl Staging {
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.biopage-staging-"))
             .tempdir_in(&parent)
-            .with_context(|| {
-                format!("cannot create a staging directory in {}", parent.display())
-            })?;
+            .with_context(|| format!("cannot create a staging directory in {}", parent.display()))?
+            .keep();
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             files: Default::default(),
+            fresh: true,
+            committed: false,
+        })
+    }
+
+    /// Starts a build in the kept previous output (the shadow), whose
+    /// content the caller knows: it replaces what differs, creator folder
+    /// by creator folder, and removes the rest. Its marker goes first, so a
+    /// build killed half-way leaves a shadow no later build trusts. Files in
+    /// it may be hard links shared with the live output: nothing in it is
+    /// ever written in place, only removed and created anew.
+    pub fn reuse(output: &Output, shadow: &Path) -> Result<Staging> {
+        crate::fault::step();
+        match fs_err::remove_file(shadow.join(MARKER)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(Staging {
+            dir: shadow.to_path_buf(),
+            target: output.path().to_path_buf(),
+            files: Default::default(),
+            fresh: false,
+            committed: false,
         })
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
     pub fn files(&self) -> usize {
@@ -227,12 +346,24 @@ impl Staging {
         if rel.is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
             bail!("refusing to write outside the output directory: {rel:?}");
         }
-        Ok(self.dir.path().join(p))
+        Ok(self.dir.join(p))
     }
 
-    fn parent_dirs(dest: &Path) -> Result<()> {
+    /// Makes way for a new file: its folders exist, and in a reused
+    /// staging nothing is left at its path (a file there may be a link
+    /// shared with the live output, which must not change).
+    fn prepare(&self, dest: &Path) -> Result<()> {
         if let Some(parent) = dest.parent() {
             fs_err::create_dir_all(parent)?;
+        }
+        if !self.fresh {
+            match std::fs::remove_file(dest) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot replace {}", dest.display()))
+                }
+            }
         }
         Ok(())
     }
@@ -240,7 +371,7 @@ impl Staging {
     /// Writes a file; `&self`, so that threads write in parallel.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let dest = self.dest(rel)?;
-        Self::parent_dirs(&dest)?;
+        self.prepare(&dest)?;
         fs_err::write(&dest, bytes)?;
         self.count();
         Ok(())
@@ -248,7 +379,7 @@ impl Staging {
 
     pub fn copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
-        Self::parent_dirs(&dest)?;
+        self.prepare(&dest)?;
         fs_err::copy(src, &dest)
             .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
         self.count();
@@ -260,7 +391,7 @@ impl Staging {
     /// edits: the output and `src` then share their bytes.
     pub fn link_or_copy(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.dest(rel)?;
-        Self::parent_dirs(&dest)?;
+        self.prepare(&dest)?;
         if fs_err::hard_link(src, &dest).is_err() {
             fs_err::copy(src, &dest)
                 .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))?;
@@ -269,11 +400,35 @@ impl Staging {
         Ok(())
     }
 
+    /// Removes an entry of the staging directory (a creator folder to be
+    /// made anew, or one that is gone, or a root file another host wanted).
+    pub fn clear(&self, rel: &str) -> Result<()> {
+        let dest = self.dest(rel)?;
+        match std::fs::symlink_metadata(&dest) {
+            Ok(meta) if !meta.is_dir() => crate::fault::remove_file(&dest)
+                .with_context(|| format!("cannot remove {}", dest.display())),
+            Ok(_) => crate::fault::remove_tree(&dest)
+                .with_context(|| format!("cannot remove {}", dest.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("cannot inspect {}", dest.display())),
+        }
+    }
+
+    /// The entries at the top of the staging directory.
+    pub fn entries(&self) -> Result<Vec<String>> {
+        Ok(fs_err::read_dir(&self.dir)?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect())
+    }
+
     /// Carries a folder of the current output (an unchanged creator of an
-    /// agency) into the new one, file by file as hard links: the new output
-    /// is complete on its own, so it can replace the old one in one swap,
-    /// and carrying a file costs a link, not a copy. Returns the file count.
+    /// agency) into the staging directory, file by file as hard links: the
+    /// new output is complete on its own, so it can replace the old one in
+    /// one swap, and carrying a file costs a link, not a copy. Returns the
+    /// file count.
     pub fn carry(&self, rel: &str) -> Result<usize> {
+        self.clear(rel)?;
         let from = self.target.join(rel);
         let to = self.dest(rel)?;
         let mut n = 0;
@@ -306,22 +461,28 @@ impl Staging {
     /// Where the system can exchange two directories atomically (Linux's
     /// `renameat2(RENAME_EXCHANGE)`, macOS's `renamex_np(RENAME_SWAP)`), the
     /// output is at every instant either the old one or the new one; the
-    /// old one is then removed. Elsewhere the old output is renamed aside
-    /// first, and the next build puts it back if a kill came in between.
-    pub fn commit(self, id: &str) -> Result<()> {
+    /// old one is then removed or kept as the shadow (`old`). Elsewhere the
+    /// old output is renamed aside first, and the next build puts it back if
+    /// a kill came in between.
+    pub fn commit(mut self, id: &str, old: Old) -> Result<()> {
+        let marker = self.dir.join(MARKER);
+        self.prepare(&marker)?;
         fs_err::write(
-            self.dir.path().join(MARKER),
+            &marker,
             format!(
                 "biopage output {id}\nThis directory is written by biopage: every build replaces it whole. Keep nothing else here.\n"
             ),
-        )
-        .with_context(|| format!("cannot write {}", self.dir.path().join(MARKER).display()))?;
-        let staged = self.dir.keep();
-        let target = &self.target;
+        )?;
+        self.committed = true;
+        let staged = self.dir.clone();
+        let target = self.target.clone();
+        let shadow = shadow_path(&target);
         crate::fault::step();
-        if fs_err::symlink_metadata(target).is_err() {
-            if let Err(e) = fs_err::rename(&staged, target) {
-                let _ = fs_err::remove_dir_all(&staged);
+        if fs_err::symlink_metadata(&target).is_err() {
+            if let Err(e) = fs_err::rename(&staged, &target) {
+                if self.fresh {
+                    let _ = fs_err::remove_dir_all(&staged);
+                }
                 return Err(e).with_context(|| {
                     format!("cannot move the new site into {}", target.display())
                 });
@@ -331,23 +492,34 @@ impl Staging {
         let exchanged = if crate::fault::exchange_disabled() {
             Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
         } else {
-            exchange(&staged, target)
+            exchange(&staged, &target)
         };
         match exchanged {
             Ok(()) => {
                 // `staged` now holds the old output
-                crate::fault::remove_tree(&staged).with_context(|| {
-                    format!("cannot remove the old output {}", staged.display())
-                })?;
-                Ok(())
+                match old {
+                    Old::Keep if staged == shadow => Ok(()),
+                    Old::Keep => {
+                        if std::fs::symlink_metadata(&shadow).is_ok() {
+                            crate::fault::remove_tree(&shadow)?;
+                        }
+                        crate::fault::step();
+                        fs_err::rename(&staged, &shadow)?;
+                        Ok(())
+                    }
+                    Old::Remove => crate::fault::remove_tree(&staged).with_context(|| {
+                        format!("cannot remove the old output {}", staged.display())
+                    }),
+                }
             }
-            Err(_) => swap_aside(&staged, target),
+            Err(_) => swap_aside(&staged, &target, old),
         }
     }
 }
 
-/// The non-atomic swap: old output aside, new one in, old one removed.
-fn swap_aside(staged: &Path, target: &Path) -> Result<()> {
+/// The non-atomic swap: old output aside, new one in, old one removed (or
+/// kept as the shadow).
+fn swap_aside(staged: &Path, target: &Path, old: Old) -> Result<()> {
     let aside = target.with_file_name(format!(".{}.biopage-aside", output_name(target)));
     crate::fault::step();
     fs_err::rename(target, &aside)
@@ -355,12 +527,22 @@ fn swap_aside(staged: &Path, target: &Path) -> Result<()> {
     crate::fault::step();
     if let Err(e) = fs_err::rename(staged, target) {
         let _ = fs_err::rename(&aside, target);
-        let _ = fs_err::remove_dir_all(staged);
         return Err(e)
             .with_context(|| format!("cannot move the new site into {}", target.display()));
     }
-    crate::fault::remove_tree(&aside)
-        .with_context(|| format!("cannot remove the old output {}", aside.display()))
+    match old {
+        Old::Keep => {
+            let shadow = shadow_path(target);
+            if std::fs::symlink_metadata(&shadow).is_ok() {
+                crate::fault::remove_tree(&shadow)?;
+            }
+            crate::fault::step();
+            fs_err::rename(&aside, &shadow)?;
+            Ok(())
+        }
+        Old::Remove => crate::fault::remove_tree(&aside)
+            .with_context(|| format!("cannot remove the old output {}", aside.display())),
+    }
 }
 
 /// Exchanges two paths atomically.

@@ -13,7 +13,7 @@ fn commit_replaces_and_drop_discards() {
     let output = claimed(&out);
     let s = Staging::new(&output).unwrap();
     s.write("old.txt", b"old").unwrap();
-    s.commit("01").unwrap();
+    s.commit("01", Old::Remove).unwrap();
 
     let s = Staging::new(&output).unwrap();
     s.write("new.txt", b"new").unwrap();
@@ -26,7 +26,7 @@ fn commit_replaces_and_drop_discards() {
 
     let s = Staging::new(&output).unwrap();
     s.write("a/new.txt", b"new").unwrap();
-    s.commit("02").unwrap();
+    s.commit("02", Old::Remove).unwrap();
     assert!(!out.join("old.txt").exists());
     assert_eq!(
         std::fs::read_to_string(out.join("a/new.txt")).unwrap(),
@@ -53,7 +53,7 @@ fn made_files_are_linked_not_copied() {
     let s = Staging::new(&output).unwrap();
     s.link_or_copy(&src, "assets/a.webp").unwrap();
     assert!(s.link_or_copy(&src, "../a.webp").is_err());
-    s.commit("01").unwrap();
+    s.commit("01", Old::Remove).unwrap();
     let out = tmp.path().join("public/assets/a.webp");
     assert_eq!(std::fs::read(&out).unwrap(), b"bytes");
     assert_eq!(
@@ -144,11 +144,75 @@ fn carried_folders_share_their_files() {
     let s = Staging::new(&output).unwrap();
     s.write("mei/index.html", b"mei").unwrap();
     s.write("mei/go/x/index.html", b"go").unwrap();
-    s.commit("01").unwrap();
+    s.commit("01", Old::Remove).unwrap();
     let s = Staging::new(&output).unwrap();
     assert_eq!(s.carry("mei").unwrap(), 2);
-    s.commit("02").unwrap();
+    s.commit("02", Old::Remove).unwrap();
     let f = out.join("mei/go/x/index.html");
     assert_eq!(std::fs::read(&f).unwrap(), b"go");
     assert_eq!(std::fs::metadata(&f).unwrap().nlink(), 1);
+}
+
+#[test]
+fn a_kept_output_is_updated_in_place_without_touching_the_live_one() {
+    use std::os::unix::fs::MetadataExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let output = claimed(&out);
+    let s = Staging::new(&output).unwrap();
+    s.write("a/index.html", b"a1").unwrap();
+    s.write("b/index.html", b"b1").unwrap();
+    s.commit("01", Old::Keep).unwrap();
+    // no old output yet: nothing is kept
+    assert!(!shadow_path(&out).exists());
+    let s = Staging::new(&output).unwrap();
+    s.carry("a").unwrap();
+    s.write("b/index.html", b"b2").unwrap();
+    s.commit("02", Old::Keep).unwrap();
+    let shadow = shadow_path(&out);
+    assert_eq!(read_marker(&shadow).as_deref(), Some("01"));
+    // the live a/ and the kept a/ are one file
+    let (live_a, kept_a) = (out.join("a/index.html"), shadow.join("a/index.html"));
+    assert_eq!(
+        std::fs::metadata(&live_a).unwrap().ino(),
+        std::fs::metadata(&kept_a).unwrap().ino()
+    );
+    // reusing the kept output: its marker goes first, and replacing a
+    // file shared with the live output leaves the live one alone
+    let s = Staging::reuse(&output, &shadow).unwrap();
+    assert_eq!(read_marker(&shadow), None);
+    s.write("a/index.html", b"a3").unwrap();
+    assert_eq!(std::fs::read(&live_a).unwrap(), b"a1");
+    s.carry("b").unwrap();
+    s.commit("03", Old::Keep).unwrap();
+    assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a3");
+    assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"b2");
+    assert_eq!(read_marker(&out).as_deref(), Some("03"));
+    assert_eq!(read_marker(&shadow).as_deref(), Some("02"));
+    assert_eq!(std::fs::read(shadow.join("a/index.html")).unwrap(), b"a1");
+}
+
+#[test]
+fn absolute_resolves_what_exists_and_keeps_what_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().canonicalize().unwrap();
+    std::fs::create_dir(real.join("agency")).unwrap();
+    assert_eq!(absolute(&tmp.path().join("agency")), real.join("agency"));
+    // folders that do not exist yet, with `..` among them
+    assert_eq!(
+        absolute(&tmp.path().join("agency/public/../creators/x")),
+        real.join("agency/creators/x")
+    );
+    assert_eq!(
+        absolute(&tmp.path().join("new/deeper")),
+        real.join("new/deeper")
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(real.join("agency"), real.join("link")).unwrap();
+        assert_eq!(
+            absolute(&tmp.path().join("link/public/briefs")),
+            real.join("agency/public/briefs")
+        );
+    }
 }

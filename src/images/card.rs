@@ -9,20 +9,20 @@ use image::{DynamicImage, Rgb, RgbImage, Rgba};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-const ACCENT: [u8; 3] = [0xb8, 0x12, 0x4f];
+pub(super) const ACCENT: [u8; 3] = [0xb8, 0x12, 0x4f];
 
-const ACCENT_DEEP: [u8; 3] = [0x4a, 0x16, 0x70];
+pub(super) const ACCENT_DEEP: [u8; 3] = [0x4a, 0x16, 0x70];
 
-const WHITE: [u8; 3] = [255, 255, 255];
+pub(super) const WHITE: [u8; 3] = [255, 255, 255];
 
-fn mix(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
+pub(super) fn mix(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
     let t = t.clamp(0.0, 1.0);
     // + 0.5 and truncation: rounding without a libm call per channel
     let m = |a: u8, b: u8| (a as f32 * (1.0 - t) + b as f32 * t + 0.5) as u8;
     [m(a[0], b[0]), m(a[1], b[1]), m(a[2], b[2])]
 }
 
-fn blend(canvas: &mut RgbImage, x: i64, y: i64, color: [u8; 3], alpha: f32) {
+pub(super) fn blend(canvas: &mut RgbImage, x: i64, y: i64, color: [u8; 3], alpha: f32) {
     let (w, h) = (canvas.width() as i64, canvas.height() as i64);
     if alpha <= 0.0 || x < 0 || y < 0 || x >= w || y >= h {
         return;
@@ -38,7 +38,7 @@ fn blend(canvas: &mut RgbImage, x: i64, y: i64, color: [u8; 3], alpha: f32) {
 }
 
 /// Lays `text` out in one line at `size` px: (glyph, x) pairs and the width.
-fn layout(text: &str, size: f32) -> (Vec<(ab_glyph::GlyphId, f32)>, f32) {
+pub(super) fn layout(text: &str, size: f32) -> (Vec<(ab_glyph::GlyphId, f32)>, f32) {
     let f = font();
     let scaled = f.as_scaled(PxScale::from(size));
     let mut x = 0.0;
@@ -57,7 +57,14 @@ fn layout(text: &str, size: f32) -> (Vec<(ab_glyph::GlyphId, f32)>, f32) {
 }
 
 /// Draws one line of text with its baseline at `y`.
-fn draw_text(canvas: &mut RgbImage, text: &str, size: f32, x0: f32, y: f32, color: [u8; 3]) {
+pub(super) fn draw_text(
+    canvas: &mut RgbImage,
+    text: &str,
+    size: f32,
+    x0: f32,
+    y: f32,
+    color: [u8; 3],
+) {
     let f = font();
     let (glyphs, _) = layout(text, size);
     for (id, x) in glyphs {
@@ -136,15 +143,28 @@ fn wrap(text: &str, size: f32, width: f32, max_lines: usize) -> Option<Vec<Strin
 /// The title's lines and size: the largest size from 88 px down to 44 at
 /// which it fits in two lines, else cut with an ellipsis at 44 px.
 fn fit_title(text: &str, width: f32) -> (Vec<String>, f32) {
-    let mut size = 88.0;
-    while size >= 44.0 {
-        if let Some(lines) = wrap(text, size, width, 2) {
+    fit(text, width, 88.0, 44.0, 2)
+}
+
+/// The lines and size of `text` in `width` px: the largest size from `max`
+/// down to `min` (in steps of 4 px) at which it fits in `max_lines` lines,
+/// else one line cut with an ellipsis at `min`.
+pub(super) fn fit(
+    text: &str,
+    width: f32,
+    max: f32,
+    min: f32,
+    max_lines: usize,
+) -> (Vec<String>, f32) {
+    let mut size = max;
+    while size >= min {
+        if let Some(lines) = wrap(text, size, width, max_lines) {
             return (lines, size);
         }
         size -= 4.0;
     }
-    let cut = cut_to_fit(text, 44.0, width);
-    (vec![format!("{}…", cut.trim_end())], 44.0)
+    let cut = cut_to_fit(text, min, width);
+    (vec![format!("{}…", cut.trim_end())], min)
 }
 
 /// The longest start of `text` that fits in `width` px at `size` with an

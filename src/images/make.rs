@@ -415,11 +415,11 @@ pub fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
     }
 }
 
-/// A PNG with fast compression, for the card: an agency makes one per
-/// creator. The Paeth filter makes a little larger files than the default
+/// A PNG with fast compression, for the card and a brief's poster: an
+/// agency makes one per creator. The Paeth filter makes a little larger files than the default
 /// compression in a small fraction of its time, and smaller ones than "up"
 /// for about the same (measured: docs/benchmarks.md).
-fn png_fast(img: &RgbImage) -> Result<Vec<u8>, String> {
+pub fn png_fast(img: &RgbImage) -> Result<Vec<u8>, String> {
     use image::ImageEncoder as _;
     let mut out = Vec::with_capacity(64 * 1024);
     image::codecs::png::PngEncoder::new_with_quality(

@@ -6,7 +6,8 @@
 //! output names are fingerprints of the source's content hash and the
 //! parameters, so the HTML can name every file before a pixel is decoded.
 //! The making half ([`Images`], in `make`, with the drawing of the sharing
-//! card in `card`) runs when a build writes: it decodes each source once,
+//! card in `card` and of a campaign brief's poster in `poster`) runs when a
+//! build writes: it decodes each source once,
 //! makes what is missing and keeps it in a cache directory beside the
 //! output, keyed by content hash and parameters. An unchanged image is never
 //! encoded twice: not by two creators of one build (a once-per-key map
@@ -26,7 +27,9 @@
 mod card;
 mod make;
 pub mod plan;
+mod poster;
 
 pub use card::og_card;
-pub use make::{cache_dir, decode, encode, ico, Images};
+pub use make::{cache_dir, decode, encode, ico, png_fast, Images};
 pub use plan::*;
+pub use poster::{poster, PosterText, POSTER_HEIGHT, POSTER_WIDTH};

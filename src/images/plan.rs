@@ -187,6 +187,13 @@ pub fn drawable(text: &str) -> String {
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether the bundled font draws every character of `text` (white space
+/// aside): a picture that must say a thing whole (a date, a code) uses
+/// another wording rather than one with characters left out.
+pub fn fully_drawable(text: &str) -> bool {
+    drawable(text) == text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The title an Open Graph card shows: the name, without the characters the
 /// font lacks; the handle when nothing readable is left ("小美" → "@xiaomei").
 pub fn card_title(name: &str, handle: &str) -> (String, Option<String>) {
@@ -236,5 +243,7 @@ mod tests {
         );
         assert_eq!(initial("小美", "xiaomei"), "X");
         assert_eq!(initial("đào", "x"), "Đ");
+        assert!(fully_drawable("đến hết  2026-12-31"));
+        assert!(!fully_drawable("截至 2026-12-31"));
     }
 }

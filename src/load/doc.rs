@@ -9,18 +9,18 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-pub(super) type Value<'i> = Spanned<DeValue<'i>>;
+pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
 
 /// A walker over one parsed TOML document that records problems as it goes.
-pub(super) struct Doc<'a> {
+pub(crate) struct Doc<'a> {
     pub(super) src: &'a SourceFile,
     pub(super) dir: &'a Path,
     /// Where files the document names (images) may be read from; `None`
     /// when the directory does not exist (fuzzing): no file can be read.
     pub(super) root: Option<&'a Root>,
-    pub(super) diags: &'a mut Diagnostics,
+    pub(crate) diags: &'a mut Diagnostics,
     /// False once the document had a syntax error.
-    pub(super) parsed: bool,
+    pub(crate) parsed: bool,
 }
 
 pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -35,7 +35,7 @@ pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-pub(super) fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
+pub(crate) fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
     table
         .iter()
         .find(|(k, _)| k.get_ref().as_ref() == key)
@@ -43,7 +43,7 @@ pub(super) fn get<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value
 }
 
 impl<'a> Doc<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         src: &'a SourceFile,
         dir: &'a Path,
         root: Option<&'a Root>,
@@ -58,11 +58,11 @@ impl<'a> Doc<'a> {
         }
     }
 
-    pub(super) fn loc(&self, span: std::ops::Range<usize>) -> Option<Loc> {
+    pub(crate) fn loc(&self, span: std::ops::Range<usize>) -> Option<Loc> {
         Some(self.src.loc(span))
     }
 
-    pub(super) fn err(
+    pub(crate) fn err(
         &mut self,
         span: std::ops::Range<usize>,
         message: String,
@@ -73,7 +73,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Parses the document, reporting every syntax error.
-    pub(super) fn parse(&mut self) -> Option<Spanned<DeTable<'a>>> {
+    pub(crate) fn parse(&mut self) -> Option<Spanned<DeTable<'a>>> {
         let (table, errors) = DeTable::parse_recoverable(&self.src.text);
         if errors.is_empty() {
             return Some(table);
@@ -92,7 +92,7 @@ impl<'a> Doc<'a> {
         None
     }
 
-    pub(super) fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &str) {
+    pub(crate) fn unknown_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], what: &str) {
         for (k, _) in table.iter() {
             let key = k.get_ref().as_ref();
             if allowed.contains(&key) {
@@ -106,7 +106,7 @@ impl<'a> Doc<'a> {
         }
     }
 
-    pub(super) fn wrong_type(&mut self, key: &str, v: &Value<'_>, expected: &str, example: &str) {
+    pub(crate) fn wrong_type(&mut self, key: &str, v: &Value<'_>, expected: &str, example: &str) {
         self.err(
             v.span(),
             format!(
@@ -117,7 +117,7 @@ impl<'a> Doc<'a> {
         );
     }
 
-    pub(super) fn string(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<String>> {
+    pub(crate) fn string(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<String>> {
         let v = get(t, key)?;
         match v.get_ref() {
             DeValue::String(s) if s.len() > MAX_STRING => {
@@ -150,7 +150,7 @@ impl<'a> Doc<'a> {
         }
     }
 
-    pub(super) fn required_string(
+    pub(crate) fn required_string(
         &mut self,
         t: &DeTable<'_>,
         span: std::ops::Range<usize>,
@@ -187,7 +187,7 @@ impl<'a> Doc<'a> {
         Some(s)
     }
 
-    pub(super) fn boolean(&mut self, t: &DeTable<'_>, key: &str) -> Option<bool> {
+    pub(crate) fn boolean(&mut self, t: &DeTable<'_>, key: &str) -> Option<bool> {
         let v = get(t, key)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
@@ -198,7 +198,7 @@ impl<'a> Doc<'a> {
         }
     }
 
-    pub(super) fn number(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<f64>> {
+    pub(crate) fn number(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<f64>> {
         let v = get(t, key)?;
         let n = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
@@ -260,7 +260,7 @@ impl<'a> Doc<'a> {
 
     /// Whether `key` holds a number [`Doc::number`] accepts (without
     /// reporting anything).
-    pub(super) fn number_ok(&self, t: &DeTable<'_>, key: &str) -> bool {
+    pub(crate) fn number_ok(&self, t: &DeTable<'_>, key: &str) -> bool {
         match get(t, key).map(|v| v.get_ref()) {
             Some(DeValue::Integer(i)) => {
                 i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_ok_and(|n| n >= 0)
@@ -274,7 +274,7 @@ impl<'a> Doc<'a> {
         }
     }
 
-    pub(super) fn datetime(
+    pub(crate) fn datetime(
         &mut self,
         t: &DeTable<'_>,
         key: &str,
@@ -297,7 +297,7 @@ impl<'a> Doc<'a> {
         Some(At::new(Instant(secs), self.loc(v.span())))
     }
 
-    pub(super) fn string_array(&mut self, t: &DeTable<'_>, key: &str) -> Option<Vec<At<String>>> {
+    pub(crate) fn string_array(&mut self, t: &DeTable<'_>, key: &str) -> Option<Vec<At<String>>> {
         let v = get(t, key)?;
         let DeValue::Array(items) = v.get_ref() else {
             self.wrong_type(
@@ -323,7 +323,7 @@ impl<'a> Doc<'a> {
         Some(out)
     }
 
-    pub(super) fn table<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
+    pub(crate) fn table<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
         let v = get(t, key)?;
         if matches!(v.get_ref(), DeValue::Table(_)) {
             Some(v)
@@ -339,7 +339,7 @@ impl<'a> Doc<'a> {
     }
 
     /// An array of tables (`[[key]]`), each with its span.
-    pub(super) fn tables<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str) -> Vec<&'t Value<'i>> {
+    pub(crate) fn tables<'t, 'i>(&mut self, t: &'t DeTable<'i>, key: &str) -> Vec<&'t Value<'i>> {
         let Some(v) = get(t, key) else {
             return Vec::new();
         };
@@ -378,7 +378,7 @@ pub(super) fn is_forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
-pub(super) fn as_table<'t, 'i>(v: &'t Value<'i>) -> &'t DeTable<'i> {
+pub(crate) fn as_table<'t, 'i>(v: &'t Value<'i>) -> &'t DeTable<'i> {
     match v.get_ref() {
         DeValue::Table(t) => t,
         _ => unreachable_table(),

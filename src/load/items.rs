@@ -11,7 +11,7 @@ use std::path::{Component, Path};
 use toml::de::DeValue;
 
 impl<'a> Doc<'a> {
-    pub(super) fn item(&mut self, v: &Value<'_>, kind: ItemKind, index: usize) -> Option<Item> {
+    pub(crate) fn item(&mut self, v: &Value<'_>, kind: ItemKind, index: usize) -> Option<Item> {
         let t = as_table(v);
         let (allowed, what) = match kind {
             ItemKind::Link => (LINK_KEYS.to_vec(), format!("[[links]] #{}", index + 1)),
@@ -27,32 +27,7 @@ impl<'a> Doc<'a> {
         if let Some(id) = &id {
             self.check_id(id);
         }
-        let utm = match get(t, "utm") {
-            None => UtmOverride::Inherit,
-            Some(uv) => match uv.get_ref() {
-                DeValue::Boolean(false) => UtmOverride::Off,
-                DeValue::Boolean(true) => UtmOverride::Inherit,
-                DeValue::Table(ut) => {
-                    self.unknown_keys(ut, crate::tracking::UTM_KEYS, &format!("`utm` of {what}"));
-                    let mut set = Vec::new();
-                    for key in crate::tracking::UTM_KEYS {
-                        if let Some(val) = self.string(ut, key) {
-                            set.push((key.to_string(), val));
-                        }
-                    }
-                    UtmOverride::Set(set)
-                }
-                _ => {
-                    self.wrong_type(
-                        "utm",
-                        uv,
-                        "false or a table",
-                        "utm = false, or utm = { utm_campaign = \"tet-2027\" }",
-                    );
-                    UtmOverride::Inherit
-                }
-            },
-        };
+        let utm = self.utm_override(t, &what);
         let image_path = self.string(t, "image");
         let image = image_path.and_then(|p| self.image(&p));
         // Every field is read (and checked) before a missing one drops the entry.
@@ -92,12 +67,44 @@ impl<'a> Doc<'a> {
                 .into_iter()
                 .map(|a| a.value)
                 .collect(),
+            campaign: None,
         };
         item.description = self.string(t, "description");
         item.description_links = self.link_locs(get(t, "description"), item.description.as_ref());
         item.title = title?;
         item.url = url?;
         Some(item)
+    }
+
+    /// `utm = false` or `utm = { utm_campaign = "…" }` of an entry (or of a
+    /// whole campaign).
+    pub(crate) fn utm_override(&mut self, t: &toml::de::DeTable<'_>, what: &str) -> UtmOverride {
+        match get(t, "utm") {
+            None => UtmOverride::Inherit,
+            Some(uv) => match uv.get_ref() {
+                DeValue::Boolean(false) => UtmOverride::Off,
+                DeValue::Boolean(true) => UtmOverride::Inherit,
+                DeValue::Table(ut) => {
+                    self.unknown_keys(ut, crate::tracking::UTM_KEYS, &format!("`utm` of {what}"));
+                    let mut set = Vec::new();
+                    for key in crate::tracking::UTM_KEYS {
+                        if let Some(val) = self.string(ut, key) {
+                            set.push((key.to_string(), val));
+                        }
+                    }
+                    UtmOverride::Set(set)
+                }
+                _ => {
+                    self.wrong_type(
+                        "utm",
+                        uv,
+                        "false or a table",
+                        "utm = false, or utm = { utm_campaign = \"tet-2027\" }",
+                    );
+                    UtmOverride::Inherit
+                }
+            },
+        }
     }
 
     /// Where each link of a Markdown value is written: the destination's

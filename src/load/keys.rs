@@ -13,7 +13,11 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "deploy",
     "style",
     "strings",
+    "cost",
+    "report",
 ];
+/// agency.toml takes the site-wide keys and these.
+pub(super) const AGENCY_MORE_KEYS: &[&str] = &["tiers"];
 /// profile.toml takes the site-wide keys and these.
 pub(super) const PROFILE_MORE_KEYS: &[&str] = &[
     "name",
@@ -23,6 +27,8 @@ pub(super) const PROFILE_MORE_KEYS: &[&str] = &[
     "socials",
     "links",
     "sensitive",
+    "tier",
+    "followers",
 ];
 /// `[tracking]`: the UTM keys (`tracking::UTM_KEYS`) and these.
 pub(super) const TRACKING_MORE_KEYS: &[&str] = &["channels", "default_channel"];

@@ -11,12 +11,13 @@ mod items;
 mod keys;
 mod site;
 
+/// For `report::config`, which reads its own tables with the same walker.
+pub(crate) use doc::{as_table, get, Doc, Value};
 pub use keys::SETTINGS_KEYS;
 
 use crate::diag::{Diagnostic, Diagnostics, Loc, SourceFile};
 use crate::input::{InputError, Root};
 use crate::model::*;
-use doc::Doc;
 use std::path::Path;
 
 /// What loading produced: the site as far as it could be read, and every
@@ -180,6 +181,12 @@ pub fn read_source(
             return None;
         }
     };
+    text_source(path, bytes, diags)
+}
+
+/// The UTF-8 text of a file that was read, or an error at the line and
+/// column of its first invalid byte.
+pub fn text_source(path: &Path, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<SourceFile> {
     match String::from_utf8(bytes) {
         Ok(text) => Some(SourceFile::new(path, text)),
         Err(e) => {

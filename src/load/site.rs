@@ -7,8 +7,11 @@ use crate::diag::Diagnostic;
 use crate::model::*;
 use toml::de::{DeTable, DeValue};
 
+/// `tag`, and the tags per channel of `tag = { … }`.
+type AmazonTag = (Option<At<String>>, Vec<(String, At<String>)>);
+
 impl<'a> Doc<'a> {
-    pub(super) fn settings(&mut self, root: &DeTable<'_>) -> Settings {
+    pub(super) fn settings(&mut self, root: &DeTable<'_>, agency: bool) -> Settings {
         let mut s = Settings {
             base_url: self.string(root, "base_url"),
             language: self.string(root, "language"),
@@ -136,9 +139,11 @@ impl<'a> Doc<'a> {
                     },
                     None => Vec::new(),
                 };
+                let (tag, tags) = self.amazon_tag(t);
                 s.networks.push(NetworkInput {
                     name: At::new(name_s, self.loc(name.span())),
-                    tag: self.string(t, "tag"),
+                    tag,
+                    tags,
                     affiliate_id: self.string(t, "affiliate_id"),
                     id: self.string(t, "id"),
                     template: self.string(t, "template"),
@@ -149,6 +154,7 @@ impl<'a> Doc<'a> {
                 });
             }
         }
+        s.report = self.report_input(root, agency);
         s
     }
 
@@ -202,6 +208,23 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// `tag`: a string, or a table of tags per channel (`default` for the
+    /// channels not listed).
+    fn amazon_tag(&mut self, t: &DeTable<'_>) -> AmazonTag {
+        match get(t, "tag").map(|v| v.get_ref()) {
+            Some(DeValue::Table(tt)) => {
+                let mut tags = Vec::new();
+                for (k, _) in tt.iter() {
+                    if let Some(v) = self.string(tt, k.get_ref()) {
+                        tags.push((k.get_ref().to_string(), v));
+                    }
+                }
+                (None, tags)
+            }
+            _ => (self.string(t, "tag"), Vec::new()),
+        }
+    }
+
     pub(super) fn profile(&mut self) -> Site {
         let empty = Site {
             dir: self.dir.to_path_buf(),
@@ -214,6 +237,9 @@ impl<'a> Doc<'a> {
             links: Vec::new(),
             products: Vec::new(),
             sensitive: false,
+            tier: None,
+            followers: None,
+            bounds: Vec::new(),
             templates_dir: None,
             static_dir: None,
             root: None,
@@ -228,7 +254,7 @@ impl<'a> Doc<'a> {
             &[SETTINGS_KEYS, PROFILE_MORE_KEYS].concat(),
             "profile.toml",
         );
-        let settings = self.settings(root);
+        let settings = self.settings(root, false);
         let name = self.required_string(root, 0..0, "name", "profile.toml");
         if let Some(n) = name.as_ref().filter(|n| n.value.chars().count() > MAX_NAME) {
             self.diags.push(
@@ -249,6 +275,8 @@ impl<'a> Doc<'a> {
         let bio = self.string(root, "bio");
         let bio_links = self.link_locs(get(root, "bio"), bio.as_ref());
         let sensitive = self.boolean(root, "sensitive").unwrap_or(false);
+        let tier = self.string(root, "tier");
+        let followers = self.count(root, "followers");
         let avatar = self.string(root, "avatar").and_then(|p| self.image(&p));
         let mut socials = Vec::new();
         for (i, v) in self.tables(root, "socials").into_iter().enumerate() {
@@ -281,8 +309,35 @@ impl<'a> Doc<'a> {
             socials,
             links,
             sensitive,
+            tier,
+            followers,
             bio_links,
             ..empty
+        }
+    }
+
+    /// A count (`followers = 23000`): a whole number, zero or more.
+    pub(crate) fn count(&mut self, t: &DeTable<'_>, key: &str) -> Option<At<u64>> {
+        let v = get(t, key)?;
+        let example = format!("{key} = 23000 (a whole number, no quotes)");
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                match u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => Some(At::new(n, self.loc(v.span()))),
+                    Err(_) => {
+                        self.err(
+                            v.span(),
+                            format!("`{key}` must be a whole number, zero or more"),
+                            format!("write {example}"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.wrong_type(key, v, "a whole number", &example);
+                None
+            }
         }
     }
 
@@ -291,8 +346,12 @@ impl<'a> Doc<'a> {
             return Settings::default();
         };
         let root = root.get_ref();
-        self.unknown_keys(root, SETTINGS_KEYS, "agency.toml");
-        self.settings(root)
+        self.unknown_keys(
+            root,
+            &[SETTINGS_KEYS, AGENCY_MORE_KEYS].concat(),
+            "agency.toml",
+        );
+        self.settings(root, true)
     }
 
     pub(super) fn products_file(&mut self) -> Vec<Item> {

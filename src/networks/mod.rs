@@ -12,8 +12,12 @@ use url::Url;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
-    /// Amazon Associates: `tag=<id>` on the product URL.
-    Amazon { tag: String },
+    /// Amazon Associates: `tag=<id>` on the product URL; `per_channel` tags
+    /// win on their channel (`tag` may then be empty: no default).
+    Amazon {
+        tag: String,
+        per_channel: Vec<(String, String)>,
+    },
     /// Shopee Affiliate: the destination wrapped in Shopee's `an_redir` link.
     Shopee {
         affiliate_id: String,
@@ -107,9 +111,28 @@ impl Network {
             }
         } else {
             match name.as_str() {
+                "amazon" if !input.tags.is_empty() => (
+                    Rule::Amazon {
+                        tag: input
+                            .tags
+                            .iter()
+                            .find(|(k, _)| k == "default")
+                            .map(|(_, v)| v.value.trim().to_string())
+                            .unwrap_or_default(),
+                        per_channel: input
+                            .tags
+                            .iter()
+                            .filter(|(k, _)| k != "default")
+                            .map(|(k, v)| (k.clone(), v.value.trim().to_string()))
+                            .collect(),
+                    },
+                    AMAZON_DOMAINS,
+                    true,
+                ),
                 "amazon" => (
                     Rule::Amazon {
                         tag: need(input, &input.tag, "tag", "yourtag-20")?,
+                        per_channel: Vec::new(),
                     },
                     AMAZON_DOMAINS,
                     true,
@@ -192,7 +215,14 @@ impl Network {
         vars: &Vars<'_>,
     ) -> (String, Option<String>) {
         match &self.rule {
-            Rule::Amazon { tag } => amazon(dest, tag),
+            Rule::Amazon { tag, per_channel } => {
+                let tag = per_channel
+                    .iter()
+                    .find(|(c, _)| c == vars.channel)
+                    .map(|(_, t)| t)
+                    .unwrap_or(tag);
+                amazon(dest, tag)
+            }
             Rule::Shopee { affiliate_id, tld } => {
                 let tld = tld.clone().unwrap_or_else(|| shopee_tld(dest));
                 let sub: Vec<String> = [vars.handle, vars.channel, vars.id]
@@ -267,6 +297,39 @@ impl Network {
     }
 }
 
+/// With a tag per channel, every channel of the page needs one (or a
+/// `default`): an error at the table otherwise, since a link without a tag
+/// would pay nobody.
+pub fn missing_channel_tag(input: &NetworkInput, channels: &[&str]) -> Option<Diagnostic> {
+    if input.name.value != "amazon" || input.tags.is_empty() || input.template.is_some() {
+        return None;
+    }
+    if input.tags.iter().any(|(k, _)| k == "default") {
+        return None;
+    }
+    let missing: Vec<&str> = channels
+        .iter()
+        .copied()
+        .filter(|c| !input.tags.iter().any(|(k, _)| k == c))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let loc = input.tags.first().and_then(|(_, v)| v.loc.clone());
+    Some(
+        Diagnostic::error(format!(
+            "the Amazon tag table has no tag for the channel{} {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+        ))
+        .at(loc)
+        .help(format!(
+            "add {} = \"yourtag-20\" to the table, or default = \"yourtag-20\" for every channel not listed",
+            missing[0]
+        )),
+    )
+}
+
 /// Warnings about preset ids that do not look like the network's own
 /// (the network would silently pay nobody).
 pub fn lint(input: &NetworkInput) -> Vec<Diagnostic> {
@@ -286,7 +349,25 @@ pub fn lint(input: &NetworkInput) -> Vec<Diagnostic> {
         }
     };
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let tags: Vec<Option<At<String>>> = input.tags.iter().map(|(_, v)| Some(v.clone())).collect();
     match input.name.value.as_str() {
+        "amazon" if input.template.is_none() && !tags.is_empty() => {
+            for t in &tags {
+                check(
+                    t,
+                    &|s: &str| {
+                        let (base, suffix) = s.rsplit_once('-').unwrap_or(("", ""));
+                        !base.is_empty()
+                            && base
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                            && suffix.len() == 2
+                            && suffix.chars().all(|c| c.is_ascii_digit())
+                    },
+                    "an Amazon Associates tag (like yourname-20)",
+                )
+            }
+        }
         "amazon" if input.template.is_none() => check(
             &input.tag,
             &|s: &str| {

@@ -4,6 +4,7 @@ fn net(name: &str, f: impl FnOnce(&mut NetworkInput)) -> Network {
     let mut input = NetworkInput {
         name: At::bare(name.into()),
         tag: None,
+        tags: vec![],
         affiliate_id: None,
         id: None,
         template: None,
@@ -23,6 +24,7 @@ fn vars() -> Vars<'static> {
         channel: "tiktok",
         kind: "product",
         group: "",
+        campaign: "",
     }
 }
 
@@ -31,6 +33,7 @@ fn shopee_hosts_are_shopees_own() {
     let input = |tld: &str| NetworkInput {
         name: At::bare("shopee".into()),
         tag: None,
+        tags: vec![],
         affiliate_id: Some(At::bare("17300000000".into())),
         id: None,
         template: None,
@@ -68,6 +71,52 @@ fn amazon_appends_and_replaces_foreign_tags() {
     let (s, w) = n.apply(&u, &[], &vars());
     assert_eq!(s, "https://www.amazon.com/dp/B0X?tag=linh-20&th=1");
     assert!(w.unwrap().contains("other-20"));
+}
+
+#[test]
+fn amazon_tags_per_channel() {
+    let n = net("amazon", |i| {
+        i.tags = vec![
+            ("tiktok".into(), At::bare("linhtt-20".into())),
+            ("default".into(), At::bare("linh-20".into())),
+        ]
+    });
+    let u = Url::parse("https://www.amazon.com/dp/B0X").unwrap();
+    assert_eq!(
+        n.apply(&u, &[], &vars()).0,
+        "https://www.amazon.com/dp/B0X?tag=linhtt-20"
+    );
+    let yt = Vars {
+        channel: "youtube",
+        ..vars()
+    };
+    assert_eq!(
+        n.apply(&u, &[], &yt).0,
+        "https://www.amazon.com/dp/B0X?tag=linh-20"
+    );
+    let mut input = NetworkInput {
+        name: At::bare("amazon".into()),
+        tag: None,
+        tags: vec![("tiktok".into(), At::bare("linhtt-20".into()))],
+        affiliate_id: None,
+        id: None,
+        template: None,
+        params: vec![],
+        domains: vec![],
+        utm: None,
+        tld: None,
+    };
+    let e = missing_channel_tag(&input, &["bio", "tiktok"]).unwrap();
+    assert!(e.message.contains("\"bio\""), "{}", e.message);
+    assert!(missing_channel_tag(&input, &["tiktok"]).is_none());
+    input
+        .tags
+        .push(("default".into(), At::bare("linh-20".into())));
+    assert!(missing_channel_tag(&input, &["bio", "tiktok"]).is_none());
+    input
+        .tags
+        .push(("youtube".into(), At::bare("Bad Tag".into())));
+    assert_eq!(lint(&input).len(), 1);
 }
 
 #[test]
@@ -131,6 +180,7 @@ fn bad_templates_and_unknown_networks_are_errors() {
     let mut input = NetworkInput {
         name: At::bare("x".into()),
         tag: None,
+        tags: vec![],
         affiliate_id: None,
         id: None,
         template: Some(At::bare("https://t.example/?d={dest}".into())),
@@ -240,7 +290,7 @@ mod wrapped_destinations {
             id in "[a-z0-9&=#% -]{0,8}",
         ) {
             let n = net("shopee", |i| i.affiliate_id = Some(At::bare("173&x=1".into())));
-            let v = Vars { handle: &handle, id: &id, channel: "tik tok", kind: "product", group: "" };
+            let v = Vars { handle: &handle, id: &id, channel: "tik tok", kind: "product", group: "", campaign: "" };
             let (wrapped, _) = n.apply(&dest, &[], &v);
             prop_assert!(wrapped.starts_with("https://s.shopee."), "{}", wrapped);
             prop_assert_eq!(decoded(&wrapped, "origin_link")?, dest.as_str());

@@ -32,6 +32,7 @@ pub(super) fn prepare<'a>(
     opts: &Options,
     ctx: &mut Ctx,
 ) -> Vec<Prepared<'a>> {
+    let every_item = basics.every_item;
     let networks = &basics.networks;
     let lang = basics.lang;
     // items: ids, destinations, networks, prices
@@ -178,9 +179,10 @@ pub(super) fn prepare<'a>(
                 "add `price = …`, the current price".into(),
             );
         }
-        let visible = item.enabled
-            && item.starts.as_ref().is_none_or(|s| s.value.0 <= opts.now)
-            && item.ends.as_ref().is_none_or(|e| opts.now < e.value.0);
+        let visible = every_item
+            || (item.enabled
+                && item.starts.as_ref().is_none_or(|s| s.value.0 <= opts.now)
+                && item.ends.as_ref().is_none_or(|e| opts.now < e.value.0));
         if let (Some(s), Some(e)) = (&item.starts, &item.ends) {
             if e.value.0 <= s.value.0 {
                 ctx.error(
@@ -331,7 +333,7 @@ fn meaningful_alt(alt: &str) -> bool {
     a.chars().count() >= 3 && !generic.contains(&a.as_str()) && !file_like
 }
 
-pub(super) fn default_currency(lang: Lang) -> Currency {
+pub fn default_currency(lang: Lang) -> Currency {
     let code = match lang {
         Lang::Vi => "VND",
         Lang::ZhHans => "CNY",

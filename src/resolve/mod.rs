@@ -17,9 +17,10 @@ mod pages;
 mod settings;
 mod tagging;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use deploy::fallback_base;
+pub use items::default_currency;
 pub use jsonld::escape_json_for_script;
 pub use settings::{agency_template, normalize_base};
 
@@ -156,6 +157,9 @@ pub struct ItemOut {
     /// Behind its own age confirmation (never on a page that is gated as
     /// a whole).
     pub sensitive: bool,
+    /// The campaign the item came from (an agency's `campaigns/<id>.toml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 /// A link is exactly what links and products share.
@@ -204,6 +208,9 @@ pub struct Page {
     pub products: Vec<ProductOut>,
     pub has_sponsored: bool,
     pub disclosure: String,
+    /// "Paid partnership with <brand>." for each sponsored campaign on the
+    /// page, shown with the disclosure.
+    pub partnerships: Vec<String>,
     pub t: i18n::Strings,
     pub jsonld: String,
     pub og_image: Option<String>,
@@ -229,8 +236,31 @@ pub fn resolve(
     agency: Option<&Settings>,
     opts: &Options,
 ) -> Result<Resolved, Diagnostics> {
+    resolve_with(site, agency, opts, false)
+}
+
+/// [`resolve`], with every link and product on the pages, whatever its
+/// schedule or `enabled`: `biopage report` attributes conversions that
+/// arrive weeks after a link was taken down, so it needs the identifiers of
+/// every link the page ever carried. And only those: the pages it returns
+/// have no bio, socials, reviews, descriptions or JSON-LD (an agency's
+/// report resolves ten thousand creators and renders none).
+pub fn resolve_every_item(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+) -> Result<Resolved, Diagnostics> {
+    resolve_with(site, agency, opts, true)
+}
+
+fn resolve_with(
+    site: &Site,
+    agency: Option<&Settings>,
+    opts: &Options,
+    every_item: bool,
+) -> Result<Resolved, Diagnostics> {
     let mut ctx = tagging::Ctx::new(site, agency);
-    let basics = settings::basics(site, agency, opts, &mut ctx);
+    let basics = settings::basics(site, agency, opts, every_item, &mut ctx);
     let prepared = items::prepare(site, &basics, opts, &mut ctx);
     let socials: Vec<(&Social, Option<crate::tracking::Dest>)> = site
         .socials

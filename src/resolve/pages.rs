@@ -22,6 +22,7 @@ pub(super) fn build(
     socials: &[(&Social, Option<Dest>)],
     ctx: &mut Ctx,
 ) -> (Vec<Page>, Vec<Redirect>) {
+    let every_item = basics.every_item;
     let handle = &site.handle.value;
     let base_url = &basics.base_url;
     let lang = basics.lang;
@@ -36,6 +37,9 @@ pub(super) fn build(
     let og_out = &assets.og_out;
     let mut pages = Vec::new();
     let mut redirects = Vec::new();
+    // every network-tagged URL of every item (shown or not), for the check
+    // that reports can tell the links apart
+    let mut network_tagged: Vec<(usize, usize, String)> = Vec::new();
     for (ci, channel) in std::iter::once(default_channel)
         .chain(channels.iter())
         .enumerate()
@@ -46,7 +50,9 @@ pub(super) fn build(
             format!("{channel}/")
         };
         let page_url = format!("{base_url}{path}");
+        // `every_item` (the report) needs only the links and products
         let bio_html = match &site.bio {
+            _ if every_item => String::new(),
             None => String::new(),
             Some(b) => {
                 let vars = Vars {
@@ -55,6 +61,7 @@ pub(super) fn build(
                     channel,
                     kind: "bio",
                     group: "",
+                    campaign: "",
                 };
                 ctx.tagged_markdown(
                     &b.value,
@@ -68,6 +75,7 @@ pub(super) fn build(
         };
         let socials_out: Vec<SocialOut> = socials
             .iter()
+            .filter(|_| !every_item)
             .filter_map(|(so, dest)| {
                 let dest = dest.as_ref()?;
                 let platform = so.platform.value.trim().to_lowercase();
@@ -94,6 +102,7 @@ pub(super) fn build(
                     channel,
                     kind: "social",
                     group: "",
+                    campaign: "",
                 };
                 Some(SocialOut {
                     label: so.label.clone().unwrap_or_else(|| {
@@ -116,7 +125,8 @@ pub(super) fn build(
         let mut groups: Vec<Group> = Vec::new();
         let mut products = Vec::new();
         let mut has_sponsored = false;
-        for p in prepared {
+        let mut partnerships: Vec<String> = Vec::new();
+        for (pi, p) in prepared.iter().enumerate() {
             let item = p.item;
             let group = item
                 .group
@@ -129,8 +139,18 @@ pub(super) fn build(
                 channel,
                 kind: item.kind.as_str(),
                 group: group.as_deref().unwrap_or(""),
+                campaign: item.campaign.as_ref().map_or("", |c| c.id.as_str()),
             };
-            let href = ctx.tag(&p.dest, Some(item), p.network, &vars);
+            // the report needs tagged URLs only of links through a network
+            // (what networks echo back); clicks name the link by its id
+            let href = if every_item && p.network.is_none() {
+                String::new()
+            } else {
+                ctx.tag(&p.dest, Some(item), p.network, &vars)
+            };
+            if p.network.is_some() {
+                network_tagged.push((pi, ci, href.clone()));
+            }
             if !p.visible {
                 continue;
             }
@@ -149,6 +169,15 @@ pub(super) fn build(
                 });
             }
             has_sponsored |= p.sponsored;
+            if let Some(c) = item.campaign.as_ref().filter(|c| c.sponsored) {
+                let text = c
+                    .disclosure
+                    .clone()
+                    .unwrap_or_else(|| strings.partnership.replace("{brand}", &c.brand));
+                if !text.trim().is_empty() && !partnerships.contains(&text) {
+                    partnerships.push(text);
+                }
+            }
             let rel = if p.sponsored {
                 "sponsored noopener"
             } else {
@@ -171,6 +200,7 @@ pub(super) fn build(
                 featured: item.featured,
                 network: p.network.map(|n| n.name.clone()),
                 sensitive: item.sensitive && !site.sensitive,
+                campaign: item.campaign.as_ref().map(|c| c.id.clone()),
             };
             match item.kind {
                 ItemKind::Link => {
@@ -187,7 +217,7 @@ pub(super) fn build(
                     }
                 }
                 ItemKind::Product => {
-                    let review = p.review.as_ref().map(|r| {
+                    let review = p.review.as_ref().filter(|_| !every_item).map(|r| {
                         let rid = format!("{}-review", p.id);
                         let vars = Vars {
                             handle,
@@ -195,17 +225,20 @@ pub(super) fn build(
                             channel,
                             kind: "review",
                             group: "",
+                            campaign: "",
                         };
                         let at = item.review.as_ref().and_then(|r| r.loc.clone());
                         ctx.tag_at(r, None, None, &vars, at)
                     });
-                    let description_html = item.description.as_ref().map(|d| {
+                    let description = item.description.as_ref().filter(|_| !every_item);
+                    let description_html = description.map(|d| {
                         let vars = Vars {
                             handle,
                             id: &p.id,
                             channel,
                             kind: "description",
                             group: "",
+                            campaign: "",
                         };
                         ctx.tagged_markdown(
                             &d.value,
@@ -217,6 +250,7 @@ pub(super) fn build(
                         )
                     });
                     let (price, compare_at, discount_percent) = match p.price {
+                        _ if every_item => (None, None, None),
                         None => (None, None, None),
                         Some((cur, minor, compare)) => (
                             Some(cur.format(minor, lang)),
@@ -236,6 +270,7 @@ pub(super) fn build(
                         image: item
                             .image
                             .as_ref()
+                            .filter(|_| !every_item)
                             .map(|i| image_out(i, images::Kind::Product, &alt, &root)),
                         price,
                         compare_at,
@@ -283,8 +318,9 @@ pub(super) fn build(
             featured,
             groups,
             products,
-            has_sponsored,
+            has_sponsored: has_sponsored || !partnerships.is_empty(),
             disclosure: disclosure.clone(),
+            partnerships,
             t: strings.clone(),
             jsonld: String::new(),
             og_image,
@@ -296,8 +332,35 @@ pub(super) fn build(
             script,
             script_hash,
         };
-        page.jsonld = jsonld::jsonld(&page, site, prepared);
+        if !every_item {
+            page.jsonld = jsonld::jsonld(&page, site, prepared);
+        }
         pages.push(page);
+    }
+    let page_channels: Vec<&str> = std::iter::once(default_channel.as_str())
+        .chain(channels.iter().map(String::as_str))
+        .collect();
+    let keyed: Vec<crate::report::keys::Tagged> = network_tagged
+        .iter()
+        .filter(|_| !every_item)
+        .filter_map(|(pi, ci, href)| {
+            let p = &prepared[*pi];
+            Some(crate::report::keys::Tagged {
+                id: &p.id,
+                loc: p
+                    .item
+                    .id
+                    .as_ref()
+                    .and_then(|i| i.loc.clone())
+                    .or_else(|| p.item.loc.clone()),
+                network: p.network?,
+                channel: page_channels.get(*ci).copied().unwrap_or_default(),
+                href,
+            })
+        })
+        .collect();
+    for w in crate::report::keys::ambiguities(&keyed) {
+        ctx.warnings.push(w);
     }
 
     (pages, redirects)

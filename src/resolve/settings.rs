@@ -21,6 +21,9 @@ pub(super) struct Basics {
     pub default_channel: String,
     pub channels: Vec<String>,
     pub host: Option<crate::hosts::Host>,
+    /// Every item on the pages, whatever its schedule, and only what a
+    /// report needs of them (see `resolve_every_item`).
+    pub every_item: bool,
 }
 
 /// The address, language, theme, networks and channels.
@@ -28,6 +31,7 @@ pub(super) fn basics(
     site: &Site,
     agency: Option<&Settings>,
     opts: &Options,
+    every_item: bool,
     ctx: &mut Ctx,
 ) -> Basics {
     let s = &site.settings;
@@ -72,7 +76,7 @@ pub(super) fn basics(
         inputs.push(n);
     }
     let mut networks = Vec::new();
-    for input in inputs {
+    for input in &inputs {
         for w in crate::networks::lint(input) {
             ctx.warnings.push(w);
         }
@@ -133,7 +137,17 @@ pub(super) fn basics(
         }
     }
 
+    // a per-channel Amazon tag names every channel the pages have
+    let page_channels: Vec<&str> = std::iter::once(default_channel.as_str())
+        .chain(channels.iter().map(String::as_str))
+        .collect();
+    for input in &inputs {
+        if let Some(d) = crate::networks::missing_channel_tag(input, &page_channels) {
+            ctx.errors.push(d);
+        }
+    }
     Basics {
+        every_item,
         base_url,
         lang,
         theme,

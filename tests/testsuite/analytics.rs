@@ -25,7 +25,16 @@ fn plausible_script_click_reporter_and_policy() {
         vec!["linh.example"]
     );
     // the inline reporter is allowed by its hash, in the page and in _headers
-    let inline = between(&html, "<script>", "</script>");
+    // the inline script carries the creator and channel its click events name
+    assert_eq!(
+        select_attr(&html, "script:not([src])", "data-handle"),
+        vec!["linhreview"]
+    );
+    assert_eq!(
+        select_attr(&html, "script:not([src])", "data-channel"),
+        vec!["bio"]
+    );
+    let inline = between(&html, "data-handle=linhreview>", "</script>");
     assert!(inline.contains("a[data-id]"));
     assert!(inline.len() < 1024);
     let hash = format!(

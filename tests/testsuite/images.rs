@@ -345,6 +345,11 @@ fn an_agency_build_drops_cached_images_no_creator_uses_any_more() {
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert!(second.stderr.contains("1 rendered"), "{}", second.stderr);
     assert_eq!(encoded(&second), 4, "{}", second.stderr);
+    // anh's old files are still what the previous output (kept beside the
+    // live one for the next build) shows; one build later they leave
+    assert_eq!(listing().len(), before.len() + 4);
+    let third = build_to(&dir, &out, &[]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
     let after = listing();
     assert_eq!(after.len(), before.len(), "{before:?} then {after:?}");
     let gone: Vec<_> = before.difference(&after).collect();

@@ -3,7 +3,9 @@
 
 mod agency;
 mod analytics;
+mod brief;
 mod build;
+mod campaigns;
 mod check;
 mod crash;
 mod errors;
@@ -15,6 +17,7 @@ mod icons;
 mod images;
 mod links;
 mod qr;
+mod report;
 mod serve;
 mod trust;
 mod ui;

@@ -53,7 +53,7 @@ fn measure(w: usize, luma: &[u8]) -> Option<(f32, f32)> {
 
 /// The text of the one QR code in an SVG image and its error correction
 /// level (`L`, `M`, `Q` or `H`), or why it could not be read.
-fn read_qr(svg: &str) -> Result<(String, char), String> {
+pub(crate) fn read_qr(svg: &str) -> Result<(String, char), String> {
     let tree = usvg::Tree::from_str(svg, &usvg::Options::default())
         .map_err(|e| format!("not an SVG usvg can read: {e}"))?;
     // a first pass at the intrinsic size finds the module size; the second

@@ -15,15 +15,28 @@ fn csp_hash(s: &str) -> String {
 /// The raw bytes of every inline `<script>` (not JSON-LD) and `<style>`, as
 /// the browser hashes them.
 fn inline_blocks(html: &str, tag: &str) -> Vec<String> {
-    let open = format!("<{tag}>");
+    let open = format!("<{tag}");
     let close = format!("</{tag}>");
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = html[from..].find(&open) {
-        let start = from + i + open.len();
+        let at = from + i + open.len();
+        let Some(gt) = html[at..].find('>') else {
+            break;
+        };
+        let attrs = &html[at..at + gt];
+        let start = at + gt + 1;
         let end = start + html[start..].find(&close).unwrap();
-        out.push(html[start..end].to_string());
         from = end;
+        // `<script>` or `<script data-…>`, not `<scripts`, an external
+        // script or JSON-LD
+        if !(attrs.is_empty() || attrs.starts_with(' '))
+            || attrs.contains("src=")
+            || attrs.contains("ld+json")
+        {
+            continue;
+        }
+        out.push(html[start..end].to_string());
     }
     out
 }

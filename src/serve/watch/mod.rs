@@ -11,7 +11,8 @@
 //! (through a non-recursive watch on the site directory itself, so that a
 //! save by rename — write a temporary file, rename it over the original —
 //! is seen even though the original inode is gone), and the `images/`,
-//! `static/`, `templates/` and `themes/` trees, recursively. `public/`,
+//! `static/`, `templates/` and `themes/` trees (and an agency's
+//! `campaigns/`), recursively. `public/`,
 //! `.git/` or `node_modules/` are never watched: they can be huge, and the
 //! first would loop if a concurrent `biopage build` wrote into it. For one
 //! creator of an agency, the root is the agency (`agency.toml`) and the
@@ -30,11 +31,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// The sub-directories of a site that a build reads, by [`Part`].
-const TREES: [(&str, Part); 4] = [
+const TREES: [(&str, Part); 5] = [
     ("images", Part::Images),
     ("static", Part::Static),
     ("templates", Part::Templates),
     ("themes", Part::Themes),
+    // an agency's campaigns change the pages of the creators they target
+    ("campaigns", Part::Agency),
 ];
 
 /// Which part of a site a path belongs to.

@@ -92,6 +92,8 @@ fn paths_map_to_parts() {
         ("/site/themes/mine/theme.toml", Some(Part::Themes)),
         // an agency and its creators
         ("/site/agency.toml", Some(Part::Agency)),
+        ("/site/campaigns/tet.toml", Some(Part::Agency)),
+        ("/site/campaigns/tet-codes.csv", Some(Part::Agency)),
         ("/site/creators/linh/profile.toml", Some(Part::Profile)),
         ("/site/creators/linh/images/a.png", Some(Part::Images)),
         ("/site/creators/linh/.profile.toml.swp", None),
