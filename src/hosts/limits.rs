@@ -87,6 +87,11 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut shards = 1u64;
     let about = if stats.estimated { "at least " } else { "" };
+    // Fewer go pages mean fewer files but more redirect rules, and the other
+    // way round: past both limits only splitting (or another host) helps, so
+    // neither warning may suggest what the other one forbids.
+    let files_over = l.files.is_some_and(|lim| stats.files > lim);
+    let rules_over = l.redirects.is_some_and(|lim| stats.redirect_rules > lim);
     let mut need = |value: u64, limit: u64| {
         // shards are chosen by a hash of the handle, so not exactly even:
         // leave a tenth of each deployment's room free
@@ -104,7 +109,7 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     thousands(limit)
                 ),
             )
-            .help(files_help(host)),
+            .help(files_help(host, rules_over)),
         );
     }
     if let Some(limit) = l.dir_entries.filter(|lim| stats.fullest_dir.0 > *lim) {
@@ -161,7 +166,11 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     thousands(limit)
                 ),
             )
-            .help("set go_pages = \"all\" (every short link gets a page, and the pages answer past the limit), or publish with nginx or caddy, which take any number of rules"),
+            .help(if files_over {
+                "split the agency into several deployments with --shard, or publish with nginx or caddy, which take any number of rules and need no go pages"
+            } else {
+                "set go_pages = \"all\" (every short link gets a page, and the pages answer past the limit), or publish with nginx or caddy, which take any number of rules"
+            }),
         );
     }
     if let Some(limit) = l.headers.filter(|lim| stats.header_rules > *lim) {
@@ -199,8 +208,9 @@ pub fn host_file(dir: &std::path::Path) -> Option<Loc> {
     Some(Loc::file_only(&file))
 }
 
-fn files_help(host: Host) -> &'static str {
+fn files_help(host: Host, rules_over: bool) -> &'static str {
     match host {
+        Host::Cloudflare if rules_over => "split the agency into several deployments with --shard, or publish with nginx or caddy, which need no go pages (see docs/deploy.md)",
         Host::Cloudflare => "go_pages = \"products\" or false writes fewer files (short links as _redirects rules), or split the agency into several deployments with --shard (see docs/deploy.md)",
         _ => "split the agency into several deployments with --shard (see docs/deploy.md)",
     }

@@ -132,6 +132,35 @@ fn limits_warn_with_codes_numbers_and_how_many_shards() {
         "{:?}",
         w[0].help
     );
+    // past both the file and the rule limits, fewer pages (more rules) and
+    // more pages (more files) are both wrong advice: only splitting helps
+    for d in &w[..] {
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(!help.contains("go_pages"), "{}: {help}", d.code);
+    }
+    assert!(w[2].help.as_deref().unwrap().contains("--shard I/23"));
+    // past one of them, the other remedy is offered
+    let files_only = Stats {
+        redirect_rules: 100,
+        ..stats.clone()
+    };
+    let w = limits::check(Host::Cloudflare, &files_only, None);
+    assert!(w[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("go_pages = \"products\""));
+    let rules_only = Stats {
+        files: 1_000,
+        ..stats.clone()
+    };
+    let w = limits::check(Host::Cloudflare, &rules_only, None);
+    let rules = w.iter().find(|d| d.code == "host-redirects").unwrap();
+    assert!(rules
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("go_pages = \"all\""));
     let w = limits::check(Host::GithubPages, &stats, None);
     let codes: Vec<&str> = w.iter().map(|d| d.code).collect();
     // (30 MiB is within GitHub's 100 MiB per file)
