@@ -107,14 +107,21 @@ class Place:
             subprocess.run(["mount", "-o", "loop", self.image, self.dir], check=True)
             subprocess.run(["sync"])
         else:
-            fresh(self.settle, *[os.path.join(self.base, n) for n in os.listdir(self.base)
-                                 if n == self.name or n.startswith(f".{self.name}.")])
+            self.clear(self.settle)
         return self.dir
+
+    def clear(self, settle):
+        """Removes the output and what biopage keeps beside it (record, key,
+        image cache, the kept previous output)."""
+        fresh(settle, *[os.path.join(self.base, n) for n in os.listdir(self.base)
+                        if n == self.name or n.startswith(f".{self.name}.")])
 
     def __exit__(self, *_):
         if self.fresh_fs:
             if os.path.ismount(self.dir):
                 subprocess.run(["umount", self.dir], check=True)
+            if os.path.isdir(self.dir):
+                os.rmdir(self.dir)
             rm(self.image)
 
 
@@ -132,10 +139,12 @@ def bench(n, repeat, work, settle, fresh_fs):
     def build(dest, line=None):
         """A build into dest (its record, key, image cache and kept previous
         output beside it), with `line` first in agency.toml (restored after)."""
+        cmd = [BIOPAGE, "build", site, "-o", dest, "--date", "2026-11-24", "-q"]
+        if not line:
+            return timed(cmd)
         try:
-            if line:
-                open(agency_toml, "w", encoding="utf-8").write(line + "\n" + agency_text)
-            return timed([BIOPAGE, "build", site, "-o", dest, "--date", "2026-11-24", "-q"])
+            open(agency_toml, "w", encoding="utf-8").write(line + "\n" + agency_text)
+            return timed(cmd)
         finally:
             open(agency_toml, "w", encoding="utf-8").write(agency_text)
 
@@ -178,7 +187,7 @@ def bench(n, repeat, work, settle, fresh_fs):
               file=sys.stderr)
     if not fresh_fs:
         for name in ["public", "copy", "hugo-public", "public-products", "public-nogo"]:
-            Place(base, name, False, 0).__enter__()
+            Place(base, name, False, 0).clear(0)
     return {k: median(v) for k, v in rows.items()}, files
 
 

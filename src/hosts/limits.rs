@@ -90,15 +90,15 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
     // Fewer go pages mean fewer files but more redirect rules, and the other
     // way round: past both limits only splitting (or another host) helps, so
     // neither warning may suggest what the other one forbids.
-    let files_over = l.files.is_some_and(|lim| stats.files > lim);
-    let rules_over = l.redirects.is_some_and(|lim| stats.redirect_rules > lim);
+    let files_over = l.files.filter(|lim| stats.files > *lim);
+    let rules_over = l.redirects.filter(|lim| stats.redirect_rules > *lim);
     let mut need = |value: u64, limit: u64| {
         // shards are chosen by a hash of the handle, so not exactly even:
         // leave a tenth of each deployment's room free
         let room = (limit - limit / 10).max(1);
         shards = shards.max(value.div_ceil(room));
     };
-    if let Some(limit) = l.files.filter(|lim| stats.files > *lim) {
+    if let Some(limit) = files_over {
         need(stats.files, limit);
         out.push(
             Diagnostic::warning(
@@ -109,7 +109,7 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     thousands(limit)
                 ),
             )
-            .help(files_help(host, rules_over)),
+            .help(files_help(host, rules_over.is_some())),
         );
     }
     if let Some(limit) = l.dir_entries.filter(|lim| stats.fullest_dir.0 > *lim) {
@@ -155,7 +155,7 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
             .help("split the agency into several deployments with --shard, or publish it on a host without a size limit (nginx, caddy, s3)"),
         );
     }
-    if let Some(limit) = l.redirects.filter(|lim| stats.redirect_rules > *lim) {
+    if let Some(limit) = rules_over {
         need(stats.redirect_rules, limit);
         out.push(
             Diagnostic::warning(
@@ -166,7 +166,7 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     thousands(limit)
                 ),
             )
-            .help(if files_over {
+            .help(if files_over.is_some() {
                 "split the agency into several deployments with --shard, or publish with nginx or caddy, which take any number of rules and need no go pages"
             } else {
                 "set go_pages = \"all\" (every short link gets a page, and the pages answer past the limit), or publish with nginx or caddy, which take any number of rules"
