@@ -416,25 +416,12 @@ pub fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
 }
 
 /// A PNG with fast compression, for the card and a brief's poster: an
-/// agency makes one per creator. The Paeth filter makes a little larger files than the default
-/// compression in a small fraction of its time, and smaller ones than "up"
-/// for about the same (measured: docs/benchmarks.md).
+/// agency makes one per creator. The Paeth filter makes a little larger
+/// files than the default compression in a small fraction of its time, and
+/// smaller ones than "up" for about the same (measured: docs/benchmarks.md);
+/// [`super::fastpng`] skips it where it is known to give zeros.
 pub fn png_fast(img: &RgbImage) -> Result<Vec<u8>, String> {
-    use image::ImageEncoder as _;
-    let mut out = Vec::with_capacity(64 * 1024);
-    image::codecs::png::PngEncoder::new_with_quality(
-        &mut out,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Paeth,
-    )
-    .write_image(
-        img.as_raw(),
-        img.width(),
-        img.height(),
-        image::ExtendedColorType::Rgb8,
-    )
-    .map_err(|e| format!("PNG encoding failed: {e}"))?;
-    Ok(out)
+    super::fastpng::encode_rgb(img.as_raw(), img.width(), img.height())
 }
 
 /// An ICO file holding PNG images (every browser since IE 11 reads these).

@@ -49,7 +49,7 @@ pub struct PosterText {
 
 /// Draws the poster. `qr` is the code of the creator's link; without one
 /// (an address too long for any QR code) the panel holds the code alone.
-pub fn poster(text: &PosterText, qr: Option<&qrcode::QrCode>) -> RgbImage {
+pub fn poster(text: &PosterText, qr: Option<&crate::qr::Code>) -> RgbImage {
     let (w, h) = (POSTER_WIDTH, POSTER_HEIGHT);
     // a top-to-bottom gradient: each row one colour
     let mut img = RgbImage::new(w, h);
@@ -167,7 +167,7 @@ fn centred(img: &mut RgbImage, text: &str, size: f32, cx: f32, baseline: f32, co
 const QUIET: usize = 4;
 
 /// The side [`draw_qr`] draws `qr` at.
-fn qr_side(qr: &qrcode::QrCode, target: u32) -> u32 {
+fn qr_side(qr: &crate::qr::Code, target: u32) -> u32 {
     let modules = (qr.width() + 2 * QUIET) as u32;
     modules * (target / modules).max(3)
 }
@@ -176,7 +176,7 @@ fn qr_side(qr: &qrcode::QrCode, target: u32) -> u32 {
 /// modules in black, each module a whole number of pixels so that the side
 /// comes as close to `target` as it can without passing it (but never below
 /// 3 px a module). Returns the side drawn.
-fn draw_qr(img: &mut RgbImage, qr: &qrcode::QrCode, cx: u32, top: u32, target: u32) -> u32 {
+fn draw_qr(img: &mut RgbImage, qr: &crate::qr::Code, cx: u32, top: u32, target: u32) -> u32 {
     let n = qr.width();
     let side = qr_side(qr, target);
     let m = side / (n + 2 * QUIET) as u32;
