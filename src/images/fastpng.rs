@@ -75,9 +75,10 @@ pub fn encode_rgb(raw: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String
 /// equal the row above filters to zeros.
 fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
     let n = cur.len();
-    // the first pixel has no left neighbour: a and c are 0
+    // the first pixel has no left neighbour: with a = c = 0 the Paeth
+    // predictor is the byte above
     for i in 0..BPP.min(n) {
-        out[i] = cur[i].wrapping_sub(paeth(0, prev[i], 0));
+        out[i] = cur[i].wrapping_sub(prev[i]);
     }
     let mut start = BPP.min(n);
     while start < n {
@@ -98,8 +99,8 @@ fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
     }
 }
 
-/// The Paeth filter over a stretch of bytes with their neighbours above,
-/// left and above-left, written without branches or indexing so that the
+/// The Paeth filter (PNG specification, 9.4) over a stretch of bytes with
+/// their neighbours above, left and above-left, written without branches or indexing so that the
 /// compiler vectorises it.
 fn paeth_span(cur: &[u8], up: &[u8], left: &[u8], up_left: &[u8], out: &mut [u8]) {
     let iter = out.iter_mut().zip(cur).zip(up).zip(left).zip(up_left);
@@ -117,23 +118,6 @@ fn paeth_span(cur: &[u8], up: &[u8], left: &[u8], up_left: &[u8], out: &mut [u8]
             c
         };
         *o = x.wrapping_sub(predicted);
-    }
-}
-
-/// The Paeth predictor (PNG specification, 9.4).
-fn paeth(a: u8, b: u8, c: u8) -> u8 {
-    let p = a as i16 + b as i16 - c as i16;
-    let (pa, pb, pc) = (
-        (p - a as i16).abs(),
-        (p - b as i16).abs(),
-        (p - c as i16).abs(),
-    );
-    if pa <= pb && pa <= pc {
-        a
-    } else if pb <= pc {
-        b
-    } else {
-        c
     }
 }
 
