@@ -13,12 +13,16 @@
 //! and `FilterType::Paeth` writes (a test checks it), so the change is in
 //! speed only.
 
+use super::deflate::RowDeflate;
 use std::io::Cursor;
 
 /// Bytes compared at a time: long enough that a clean stretch costs one
 /// `memcmp`, short enough that a glyph's edge does not drag much of its row
 /// through the byte-by-byte path.
 const BLOCK: usize = 192;
+
+/// The filter type byte of a Paeth-filtered row.
+const PAETH: u8 = 4;
 
 /// Bytes per pixel (8-bit RGB).
 const BPP: usize = 3;
@@ -33,18 +37,22 @@ pub fn encode_rgb(raw: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String
         ));
     }
     let fail = |e: std::io::Error| format!("PNG encoding failed: {e}");
-    let mut z =
-        fdeflate::Compressor::new(Cursor::new(Vec::with_capacity(64 * 1024))).map_err(fail)?;
+    let mut z = RowDeflate::new(64 * 1024);
     let above = vec![0u8; stride];
     let mut prev: &[u8] = &above;
     let mut row = vec![0u8; stride + 1];
-    row[0] = 4; // the Paeth filter
-    for cur in raw.chunks_exact(stride) {
-        paeth_row(prev, cur, &mut row[1..]);
-        z.write_data(&row).map_err(fail)?;
+    row[0] = PAETH;
+    for (y, cur) in raw.chunks_exact(stride).enumerate() {
+        if y > 0 && cur == prev {
+            // a row equal to the one above filters to zeros
+            z.zero_row(PAETH, stride);
+        } else {
+            paeth_row(prev, cur, &mut row[1..]);
+            z.write_data(&row);
+        }
         prev = cur;
     }
-    let mut zlib = z.finish().map_err(fail)?.into_inner();
+    let mut zlib = z.finish();
     let filtered_len = (stride + 1) * height as usize;
     if zlib.len() > fdeflate::StoredOnlyCompressor::<()>::compressed_size(filtered_len) {
         // as the png crate does: stored, unfiltered, when compression loses

@@ -1,7 +1,7 @@
 //! The making half of the image pipeline: decoding each source once,
 //! resizing and encoding, the icons, and the cache beside the output.
 
-use super::card::{letter_icon, og_card_into};
+use super::card::{letter_icon, og_card_into, CardCanvas};
 use super::plan::{cache_key, Format, Make, TOUCH_ICON};
 use crate::diag::{Diagnostic, Diagnostics, Failure};
 use crate::model::ImageInput;
@@ -351,11 +351,11 @@ fn make(img: Option<&DynamicImage>, what: &Make) -> Result<Vec<u8>, String> {
         ),
         (Make::OgCard { name, handle }, img) => {
             thread_local! {
-                static CARD: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+                static CARD: std::cell::Cell<Option<CardCanvas>> = const { std::cell::Cell::new(None) };
             }
             let card = og_card_into(CARD.take(), img, name, handle);
-            let png = png_fast(&card);
-            CARD.set(card.into_raw());
+            let png = png_fast(card.image());
+            CARD.set(Some(card));
             png
         }
         (Make::Square { .. } | Make::Favicon, None) => {

@@ -25,6 +25,7 @@
 //! crate's own WebP encoder is lossless only, four to ten times larger.
 
 mod card;
+mod deflate;
 mod fastpng;
 mod make;
 pub mod plan;
