@@ -39,6 +39,8 @@ pub struct Settings {
     /// `go_pages`: which short links get a `go/<id>/` page (`"all"` or
     /// `true`, `"products"`, `false`); the others are redirect rules only.
     pub go_pages: Option<At<crate::hosts::GoPages>>,
+    /// `minify_html`: whether pages are minified (`None`: not said; yes).
+    pub minify_html: Option<bool>,
     /// `[deploy] host`: where the output is published.
     pub host: Option<At<crate::hosts::Host>>,
     pub style: StyleInput,

@@ -137,16 +137,20 @@ impl Renderer {
         ctx
     }
 
-    fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    /// Renders a template, minified unless `minify_html = false`: minifying
+    /// a creator's main page costs more CPU than rendering it (minify-html
+    /// builds the whole document), which some agencies will not pay, as
+    /// Hugo and Zola do not by default.
+    fn render(&self, name: &str, ctx: &Context, minify_html: bool) -> Result<String, Diagnostic> {
         let html = self
             .tera
             .render(name, ctx)
             .map_err(|e| template_error(name, &e))?;
-        Ok(minify(&html))
+        Ok(if minify_html { minify(&html) } else { html })
     }
 
     pub fn page(&self, page: &Page) -> Result<String, Diagnostic> {
-        self.render("index.html", &self.context(page))
+        self.render("index.html", &self.context(page), page.minify_html)
     }
 
     /// The short-link pages of one creator (see [`GoPages`]).
@@ -157,6 +161,7 @@ impl Renderer {
         GoPages {
             renderer: self,
             ctx,
+            minify_html: page.minify_html,
             skeletons: [None, None],
         }
     }
@@ -196,7 +201,7 @@ impl Renderer {
     }
 
     pub fn not_found(&self, page: &Page) -> Result<String, Diagnostic> {
-        self.render("404.html", &self.small_context(page))
+        self.render("404.html", &self.small_context(page), page.minify_html)
     }
 }
 
@@ -212,6 +217,7 @@ impl Renderer {
 pub struct GoPages<'r> {
     renderer: &'r Renderer,
     ctx: Context,
+    minify_html: bool,
     /// By `rel` (plain, sponsored), made on first use: the marked page in
     /// pieces, or `None` where it could not be split safely.
     skeletons: [Option<Option<Vec<Piece>>>; 2],
@@ -248,7 +254,10 @@ impl GoPages<'_> {
         }
         let i = usize::from(go.sponsored);
         if self.skeletons[i].is_none() {
-            let marked = self.render_values(TITLE_MARK, TARGET_MARK, go.sponsored)?;
+            // minified whatever `minify_html` says: the splicing follows
+            // minify-html's escaping, and a page this small costs nothing
+            // to read minified
+            let marked = self.render_values(TITLE_MARK, TARGET_MARK, go.sponsored, true)?;
             self.skeletons[i] = Some(split_marked(&marked));
         }
         match &self.skeletons[i] {
@@ -260,7 +269,7 @@ impl GoPages<'_> {
     /// One page through tera and minify-html: the way for a site's own
     /// `go.html`, and what spliced pages are tested against.
     pub(crate) fn render_one(&self, go: &Redirect) -> Result<String, Diagnostic> {
-        self.render_values(&go.title, &go.target, go.sponsored)
+        self.render_values(&go.title, &go.target, go.sponsored, self.minify_html)
     }
 
     fn render_values(
@@ -268,6 +277,7 @@ impl GoPages<'_> {
         title: &str,
         target: &str,
         sponsored: bool,
+        minify_html: bool,
     ) -> Result<String, Diagnostic> {
         #[derive(Serialize)]
         struct Go<'a> {
@@ -282,7 +292,7 @@ impl GoPages<'_> {
         };
         let mut ctx = self.ctx.clone();
         ctx.insert("go", &Go { title, target, rel });
-        self.renderer.render("go.html", &ctx)
+        self.renderer.render("go.html", &ctx, minify_html)
     }
 }
 

@@ -10,6 +10,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "networks",
     "analytics",
     "go_pages",
+    "minify_html",
     "deploy",
     "style",
     "strings",

@@ -17,6 +17,7 @@ impl<'a> Doc<'a> {
             language: self.string(root, "language"),
             theme: self.string(root, "theme"),
             go_pages: self.go_pages(root),
+            minify_html: self.boolean(root, "minify_html"),
             ..Settings::default()
         };
         if let Some(v) = self.table(root, "deploy") {

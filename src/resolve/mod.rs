@@ -189,6 +189,10 @@ pub struct ProductOut {
 /// One HTML page: the main page or a channel entry page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
+    /// `minify_html` (profile > agency, default yes): whether the renderer
+    /// minifies this page; not for templates.
+    #[serde(skip)]
+    pub minify_html: bool,
     /// Output directory relative to the site root: "" or "tiktok/".
     pub path: String,
     pub url: String,
@@ -279,6 +283,13 @@ fn resolve_with(
         return Err(all);
     }
     let go_pages = deploy::go_pages(site, agency, basics.host, &mut ctx);
+    let minify_html = settings::layer(&site.settings.minify_html, agency.map(|a| &a.minify_html))
+        .copied()
+        .unwrap_or(true);
+    let mut pages = pages;
+    for page in &mut pages {
+        page.minify_html = minify_html;
+    }
     if ctx.errors.has_errors() {
         let mut all = ctx.errors;
         all.extend(ctx.warnings);

@@ -391,6 +391,74 @@ fn go_pages_false_writes_short_links_only_as_redirect_rules() {
     assert!(index.contains("https://l.example/0"), "{index}");
 }
 
+/// Whether the page's CSP (as a browser reads the attribute) names the
+/// hash of its `<style>` element's text.
+fn style_allowed(html: &str) -> bool {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let start = html.find("<style>").expect("a <style>") + "<style>".len();
+    let css = &html[start..start + html[start..].find("</style>").unwrap()];
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css));
+    select_attr(html, "meta[http-equiv=Content-Security-Policy]", "content")
+        .iter()
+        .any(|csp| csp.contains(&format!("'sha256-{hash}'")))
+}
+
+#[test]
+fn minify_html_false_writes_the_templates_output_as_it_is() {
+    let tmp = agency(2);
+    let a = dir(&tmp).join("agency.toml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, format!("minify_html = false\n{text}")).unwrap();
+    // one creator keeps its pages minified
+    let p = dir(&tmp).join("creators/c01/profile.toml");
+    let profile = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, format!("minify_html = true\n{profile}")).unwrap();
+    let out = tmp.path().join("out");
+    let run = build_at(&dir(&tmp), &out, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    let (plain, minified) = (read("c00/index.html"), read("c01/index.html"));
+    // the template's quotes and line breaks are kept, or minified away
+    assert!(plain.contains("<meta name=\"viewport\""), "{plain}");
+    assert!(plain.contains(">\n<"), "{plain}");
+    assert!(!minified.contains("<meta name=\"viewport\""), "{minified}");
+    assert!(read("c00/404.html").contains(">\n<"));
+    assert!(!read("c01/404.html").contains(">\n<"));
+    for page in [&plain, &minified] {
+        // the same tagged links and an inline style the CSP still allows
+        assert_eq!(
+            hrefs(page, "a[data-id]").len(),
+            hrefs(&minified, "a[data-id]").len()
+        );
+        assert!(style_allowed(page), "{page}");
+    }
+    assert!(hrefs(&plain, "a[data-id]")
+        .iter()
+        .any(|h| h.contains("utm_source")));
+    // the built-in short-link page is written minified either way
+    let go = read("c00/go/l/index.html");
+    assert!(go.contains("name=viewport") && !go.contains(">\n<"), "{go}");
+
+    // dropping the setting renders the agency's pages again, minified
+    std::fs::write(&a, &text).unwrap();
+    let run = build_at(&dir(&tmp), &out, "2026-11-24");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!read("c00/index.html").contains("<meta name=\"viewport\""));
+}
+
+#[test]
+fn minify_html_must_be_true_or_false() {
+    let tmp = agency(1);
+    let a = dir(&tmp).join("agency.toml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, format!("minify_html = \"no\"\n{text}")).unwrap();
+    let run = build_at(&dir(&tmp), &tmp.path().join("out"), "2026-11-24");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("agency.toml:1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("true or false"), "{}", run.stderr);
+}
+
 #[test]
 fn go_pages_must_be_all_products_or_false() {
     let tmp = agency(1);
