@@ -12,6 +12,9 @@ measures, in the same run and on the same disk:
             page for each product only, links as _redirects rules: the files
             Hugo's output has (one page per creator and one per product), so
             the comparison with Hugo is on equal work
+  plain     `products` with `minify_html = false` as well: pages as the
+            templates write them, as Hugo's are (the workload's Hugo site does
+            not minify)
   nogo      the same with `go_pages = false` in agency.toml (short links as
             _redirects rules only; the file is restored afterwards)
   copy      `cp -r` of biopage's output tree: the I/O floor of writing it
@@ -133,7 +136,7 @@ def bench(n, repeat, work, settle, fresh_fs):
         subprocess.run([sys.executable, GEN, str(n), hugo_site, "hugo"], check=True)
     agency_toml = os.path.join(site, "agency.toml")
     agency_text = open(agency_toml, encoding="utf-8").read()
-    rows = {k: [] for k in ["biopage", "products", "copy", "hugo", "incr", "incr2", "nogo"]}
+    rows = {k: [] for k in ["biopage", "products", "plain", "copy", "hugo", "incr", "incr2", "nogo"]}
     files = {}
 
     def build(dest, line=None):
@@ -179,6 +182,10 @@ def bench(n, repeat, work, settle, fresh_fs):
         with Place(base, "public-products", fresh_fs, settle) as d:
             rows["products"].append(build(os.path.join(d, "public-products"), 'go_pages = "products"'))
             files["products"] = count_files(os.path.join(d, "public-products"))
+        # and not minified, as Hugo's pages are not
+        with Place(base, "public-plain", fresh_fs, settle) as d:
+            rows["plain"].append(build(os.path.join(d, "public-plain"), 'go_pages = "products"\nminify_html = false'))
+            files["plain"] = count_files(os.path.join(d, "public-plain"))
         # short links as _redirects rules only
         with Place(base, "public-nogo", fresh_fs, settle) as d:
             rows["nogo"].append(build(os.path.join(d, "public-nogo"), "go_pages = false"))
@@ -186,7 +193,7 @@ def bench(n, repeat, work, settle, fresh_fs):
         print(f"N={n} run {r + 1}/{repeat}: " + ", ".join(f"{k} {v[-1][0]:.1f}s" for k, v in rows.items()),
               file=sys.stderr)
     if not fresh_fs:
-        for name in ["public", "copy", "hugo-public", "public-products", "public-nogo"]:
+        for name in ["public", "copy", "hugo-public", "public-products", "public-plain", "public-nogo"]:
             Place(base, name, False, 0).clear(0)
     return {k: median(v) for k, v in rows.items()}, files
 
@@ -217,6 +224,7 @@ def main():
         hugo_wall, hugo_user, copy_wall = res["hugo"][0], res["hugo"][1], res["copy"][0]
         for name, label in [("biopage", "biopage build (clean), every go/ page"),
                             ("products", "biopage build (clean), `go_pages = \"products\"` (Hugo's files)"),
+                            ("plain", "biopage build (clean), `go_pages = \"products\"`, `minify_html = false` (Hugo's files, not minified, as Hugo's)"),
                             ("nogo", "biopage build (clean), `go_pages = false`"),
                             ("incr", "biopage rebuild, 1 creator changed (first after a clean build)"),
                             ("incr2", "biopage rebuild, 1 creator changed (the next one)"),
