@@ -3,10 +3,11 @@
 //! address on a flyer or put it on a video frame.
 //!
 //! Pure: the codes are a function of the resolved pages. Built from the
-//! `qrcode` crate's parts (see [`Code`]) with error correction level M (15 % of the symbol may be
-//! damaged, enough for print and screens), a four-module quiet zone, dark
-//! modules on white, `shape-rendering="crispEdges"` so scaled modules keep
-//! sharp edges, and a `viewBox` so the image scales to any size.
+//! `qrcode` crate's parts (see [`Code`]) with error correction level M
+//! (15 % of the symbol may be damaged, enough for print and screens), a
+//! four-module quiet zone, dark modules on white,
+//! `shape-rendering="crispEdges"` so scaled modules keep sharp edges, and a
+//! `viewBox` so the image scales to any size.
 
 use crate::resolve::Resolved;
 use qrcode::canvas::{Canvas, MaskPattern};
@@ -92,7 +93,7 @@ impl Code {
     /// formats a path step per dark module through `write!`: a fifth of a
     /// creator's QR code. Here the numbers are written with `itoa`.
     pub fn svg(&self) -> String {
-        let quiet = if self.version.is_micro() { 2 } else { 4 };
+        let quiet = self.quiet_zone();
         let side = (self.width + 2 * quiet) as u32 * MODULE_PX;
         let mut n = itoa::Buffer::new();
         let side = n.format(side).to_string();
@@ -138,8 +139,16 @@ impl Code {
 
     /// A renderer with the standard quiet zone (4 modules; 2 for Micro).
     pub fn render<P: qrcode::render::Pixel>(&self) -> qrcode::render::Renderer<'_, P> {
-        let quiet_zone = if self.version.is_micro() { 2 } else { 4 };
-        qrcode::render::Renderer::new(&self.colors, self.width, quiet_zone)
+        qrcode::render::Renderer::new(&self.colors, self.width, self.quiet_zone() as u32)
+    }
+
+    /// The standard quiet zone, in modules.
+    fn quiet_zone(&self) -> usize {
+        if self.version.is_micro() {
+            2
+        } else {
+            4
+        }
     }
 }
 

@@ -620,13 +620,9 @@ fn creator_key(rendered_by: &Renderer, site: &crate::model::Site, resolved: &Res
     h.update(serde_json::to_vec(&resolved.redirects).unwrap_or_default());
     h.update([resolved.go_pages.key()]);
     // not in the pages' JSON (templates do not see it), but in their bytes
-    h.update(
-        resolved
-            .pages
-            .iter()
-            .map(|p| p.minify_html as u8)
-            .collect::<Vec<u8>>(),
-    );
+    for p in &resolved.pages {
+        h.update([p.minify_html as u8]);
+    }
     if resolved.go_pages == GoPages::Products {
         for r in &resolved.redirects {
             h.update([r.product as u8]);

@@ -283,13 +283,6 @@ fn resolve_with(
         return Err(all);
     }
     let go_pages = deploy::go_pages(site, agency, basics.host, &mut ctx);
-    let minify_html = settings::layer(&site.settings.minify_html, agency.map(|a| &a.minify_html))
-        .copied()
-        .unwrap_or(true);
-    let mut pages = pages;
-    for page in &mut pages {
-        page.minify_html = minify_html;
-    }
     if ctx.errors.has_errors() {
         let mut all = ctx.errors;
         all.extend(ctx.warnings);

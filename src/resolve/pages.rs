@@ -302,7 +302,7 @@ pub(super) fn build(
         );
         let script_hash = script.as_deref().map(crate::analytics::csp_hash);
         let mut page = Page {
-            minify_html: true,
+            minify_html: basics.minify_html,
             path: path.clone(),
             url: page_url.clone(),
             canonical: base_url.clone(),

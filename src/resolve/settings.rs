@@ -24,6 +24,8 @@ pub(super) struct Basics {
     /// Every item on the pages, whatever its schedule, and only what a
     /// report needs of them (see `resolve_every_item`).
     pub every_item: bool,
+    /// `minify_html`: profile > agency, default yes.
+    pub minify_html: bool,
 }
 
 /// The address, language, theme, networks and channels.
@@ -148,6 +150,9 @@ pub(super) fn basics(
     }
     Basics {
         every_item,
+        minify_html: layer(&s.minify_html, agency.map(|a| &a.minify_html))
+            .copied()
+            .unwrap_or(true),
         base_url,
         lang,
         theme,

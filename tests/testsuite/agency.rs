@@ -46,6 +46,13 @@ fn dir(tmp: &tempfile::TempDir) -> std::path::PathBuf {
     tmp.path().join("agency")
 }
 
+/// Puts `line` first in the TOML file at `path`; returns what it held.
+fn prepend(path: &Path, line: &str) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, format!("{line}\n{text}")).unwrap();
+    text
+}
+
 fn build_into(agency: &Path, out: &Path, extra: &[&str]) -> Run {
     build_to(agency, out, &[&["-q"], extra].concat())
 }
@@ -366,13 +373,12 @@ fn an_edit_that_changes_no_output_renders_nothing() {
 #[test]
 fn go_pages_false_writes_short_links_only_as_redirect_rules() {
     let tmp = agency(3);
-    let a = dir(&tmp).join("agency.toml");
-    let text = std::fs::read_to_string(&a).unwrap();
-    std::fs::write(&a, format!("go_pages = false\n{text}")).unwrap();
+    prepend(&dir(&tmp).join("agency.toml"), "go_pages = false");
     // one creator wants its pages back
-    let p = dir(&tmp).join("creators/c01/profile.toml");
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, format!("go_pages = true\n{text}")).unwrap();
+    prepend(
+        &dir(&tmp).join("creators/c01/profile.toml"),
+        "go_pages = true",
+    );
     let out = tmp.path().join("out");
     let run = build_at(&dir(&tmp), &out, "2026-11-24");
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -408,12 +414,12 @@ fn style_allowed(html: &str) -> bool {
 fn minify_html_false_writes_the_templates_output_as_it_is() {
     let tmp = agency(2);
     let a = dir(&tmp).join("agency.toml");
-    let text = std::fs::read_to_string(&a).unwrap();
-    std::fs::write(&a, format!("minify_html = false\n{text}")).unwrap();
+    let text = prepend(&a, "minify_html = false");
     // one creator keeps its pages minified
-    let p = dir(&tmp).join("creators/c01/profile.toml");
-    let profile = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, format!("minify_html = true\n{profile}")).unwrap();
+    prepend(
+        &dir(&tmp).join("creators/c01/profile.toml"),
+        "minify_html = true",
+    );
     let out = tmp.path().join("out");
     let run = build_at(&dir(&tmp), &out, "2026-11-24");
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -450,9 +456,7 @@ fn minify_html_false_writes_the_templates_output_as_it_is() {
 #[test]
 fn minify_html_must_be_true_or_false() {
     let tmp = agency(1);
-    let a = dir(&tmp).join("agency.toml");
-    let text = std::fs::read_to_string(&a).unwrap();
-    std::fs::write(&a, format!("minify_html = \"no\"\n{text}")).unwrap();
+    prepend(&dir(&tmp).join("agency.toml"), "minify_html = \"no\"");
     let run = build_at(&dir(&tmp), &tmp.path().join("out"), "2026-11-24");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("agency.toml:1:"), "{}", run.stderr);
