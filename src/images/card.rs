@@ -269,6 +269,11 @@ impl CardCanvas {
     pub(super) fn image(&self) -> &RgbImage {
         &self.card
     }
+
+    /// The rows drawing may have changed; every other row is the gradient.
+    pub(super) fn drawn(&self) -> Range<u32> {
+        self.drawn.clone()
+    }
 }
 
 /// [`og_card`] drawn into the memory of a card drawn before (`reuse`): an

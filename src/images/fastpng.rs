@@ -15,6 +15,7 @@
 
 use super::deflate::RowDeflate;
 use std::io::Cursor;
+use std::ops::Range;
 
 /// Bytes compared at a time: long enough that a clean stretch costs one
 /// `memcmp`, short enough that a glyph's edge does not drag much of its row
@@ -29,6 +30,18 @@ const BPP: usize = 3;
 
 /// A PNG of 8-bit RGB pixels (`raw`, row by row, `width` × `height`).
 pub fn encode_rgb(raw: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    encode_rgb_drawn(raw, width, height, 0..height)
+}
+
+/// [`encode_rgb`] for a picture whose rows outside `drawn` are all one and
+/// the same row (the card's gradient): those rows are known to equal the
+/// row above without comparing them, 900 KB of a card's 2.3 MB.
+pub fn encode_rgb_drawn(
+    raw: &[u8],
+    width: u32,
+    height: u32,
+    drawn: Range<u32>,
+) -> Result<Vec<u8>, String> {
     let stride = width as usize * BPP;
     if raw.len() != stride * height as usize || stride == 0 {
         return Err(format!(
@@ -42,13 +55,19 @@ pub fn encode_rgb(raw: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String
     let mut prev: &[u8] = &above;
     let mut row = vec![0u8; stride + 1];
     row[0] = PAETH;
-    for (y, cur) in raw.chunks_exact(stride).enumerate() {
-        if y > 0 && cur == prev {
+    let mut dirty = Vec::new();
+    for (y, cur) in (0u32..).zip(raw.chunks_exact(stride)) {
+        let plain = y > 0 && !drawn.contains(&y) && !drawn.contains(&(y - 1));
+        debug_assert!(!plain || cur == prev, "row {y} is not the gradient");
+        if plain || (y > 0 && cur == prev) {
             // a row equal to the one above filters to zeros
             z.zero_row(PAETH, stride);
         } else {
-            paeth_row(prev, cur, &mut row[1..]);
-            z.write_data(&row);
+            // the filter type byte, then the stretches that may not be zero
+            dirty.clear();
+            dirty.push(0..1);
+            paeth_row(prev, cur, &mut row[1..], &mut dirty);
+            z.write_sparse(&row, &dirty);
         }
         prev = cur;
     }
@@ -80,14 +99,24 @@ pub fn encode_rgb(raw: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String
 
 /// Paeth-filters `cur` against the row above it (`prev`; zeros for the
 /// first row) into `out`. A block whose bytes, and the pixel before it,
-/// equal the row above filters to zeros.
-fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
+/// equal the row above filters to zeros; every other block is added to
+/// `dirty` (as ranges of the filtered row, which starts one byte before
+/// `out`, with its filter type).
+fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8], dirty: &mut Vec<Range<usize>>) {
     let n = cur.len();
+    let mut mark = |r: Range<usize>| {
+        let r = r.start + 1..r.end + 1;
+        match dirty.last_mut() {
+            Some(last) if last.end == r.start => last.end = r.end,
+            _ => dirty.push(r),
+        }
+    };
     // the first pixel has no left neighbour: with a = c = 0 the Paeth
     // predictor is the byte above
     for i in 0..BPP.min(n) {
         out[i] = cur[i].wrapping_sub(prev[i]);
     }
+    mark(0..BPP.min(n));
     let mut start = BPP.min(n);
     while start < n {
         let end = (start + BLOCK).min(n);
@@ -102,6 +131,7 @@ fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8]) {
                 &prev[from..end - BPP],
                 &mut out[start..end],
             );
+            mark(start..end);
         }
         start = end;
     }
@@ -178,6 +208,19 @@ mod tests {
     fn a_wrong_size_is_an_error_not_a_panic() {
         assert!(encode_rgb(&[0; 10], 2, 2).is_err());
         assert!(encode_rgb(&[], 0, 0).is_err());
+    }
+
+    #[test]
+    fn a_card_with_its_drawn_rows_is_the_same_png() {
+        let mut canvas = None;
+        for (name, handle) in [("Linh Nguyễn", "linh"), ("王小明 🌸", "wang"), ("", "x")] {
+            let card = super::super::card::og_card_into(canvas.take(), None, name, handle);
+            let img = card.image();
+            let (w, h) = img.dimensions();
+            let hinted = encode_rgb_drawn(img.as_raw(), w, h, card.drawn()).unwrap();
+            assert_eq!(hinted, reference(img), "{name}");
+            canvas = Some(card);
+        }
     }
 
     proptest! {

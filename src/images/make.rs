@@ -354,7 +354,13 @@ fn make(img: Option<&DynamicImage>, what: &Make) -> Result<Vec<u8>, String> {
                 static CARD: std::cell::Cell<Option<CardCanvas>> = const { std::cell::Cell::new(None) };
             }
             let card = og_card_into(CARD.take(), img, name, handle);
-            let png = png_fast(card.image());
+            let img = card.image();
+            let png = super::fastpng::encode_rgb_drawn(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                card.drawn(),
+            );
             CARD.set(Some(card));
             png
         }
