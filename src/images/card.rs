@@ -2,6 +2,7 @@
 //! bundled font. Text is laid out in linear time: each character is
 //! measured once however long the name.
 
+use super::glyphs;
 use super::make::resized;
 use super::plan::{card_title, font, initial, OG_HEIGHT, OG_WIDTH};
 use ab_glyph::{Font as _, FontRef, PxScale, ScaleFont as _};
@@ -67,43 +68,45 @@ pub(super) fn draw_text(
     y: f32,
     color: [u8; 3],
 ) -> Range<u32> {
-    let f = font();
-    let (glyphs, _) = layout(text, size);
-    let height = canvas.height() as f32;
-    let mut rows = Rows::NONE;
-    for (id, x) in glyphs {
-        let g = id.with_scale_and_position(size, ab_glyph::point(x0 + x, y));
-        if let Some(o) = f.outline_glyph(g) {
-            let b = o.px_bounds();
-            rows = rows.with(b.min.y.clamp(0.0, height) as u32..b.max.y.clamp(0.0, height) as u32);
-            o.draw(|gx, gy, c| {
-                blend(
-                    canvas,
-                    b.min.x as i64 + gx as i64,
-                    b.min.y as i64 + gy as i64,
-                    color,
-                    c,
-                )
-            });
-        }
-    }
-    rows.0
+    draw_text_box(canvas, text, size, x0, y, color).1 .0
 }
 
-/// A union of row ranges, kept as the smallest range covering them all.
+/// [`draw_text`], returning the columns as well as the rows it may have
+/// changed.
+fn draw_text_box(
+    canvas: &mut RgbImage,
+    text: &str,
+    size: f32,
+    x0: f32,
+    y: f32,
+    color: [u8; 3],
+) -> (Span, Span) {
+    let (glyphs, _) = layout(text, size);
+    let (mut cols, mut rows) = (Span::NONE, Span::NONE);
+    for (id, x) in glyphs {
+        if let Some((c, r)) = glyphs::draw_glyph(canvas, id, size, x0 + x, y, color) {
+            cols = cols.with(c);
+            rows = rows.with(r);
+        }
+    }
+    (cols, rows)
+}
+
+/// A union of row (or column) ranges, kept as the smallest range covering
+/// them all.
 #[derive(Clone, Debug, PartialEq)]
-struct Rows(Range<u32>);
+struct Span(Range<u32>);
 
-impl Rows {
-    const NONE: Rows = Rows(0..0);
+impl Span {
+    const NONE: Span = Span(0..0);
 
-    fn with(self, more: Range<u32>) -> Rows {
+    fn with(self, more: Range<u32>) -> Span {
         if more.is_empty() {
             self
         } else if self.0.is_empty() {
-            Rows(more)
+            Span(more)
         } else {
-            Rows(self.0.start.min(more.start)..self.0.end.max(more.end))
+            Span(self.0.start.min(more.start)..self.0.end.max(more.end))
         }
     }
 }
@@ -208,29 +211,6 @@ fn cut_to_fit(text: &str, size: f32, width: f32) -> &str {
     &text[..best]
 }
 
-/// [`letter_icon`], drawn once per letter and size for the whole build: an
-/// agency's cards without an avatar share a few dozen initials, and drawing
-/// one took a quarter of a card's drawing. At most [`SHARED_LETTERS`] are
-/// kept (Chinese names bring thousands of initials, 389 KB each at 360 px);
-/// the others are drawn every time.
-pub(super) fn shared_letter_icon(letter: &str, side: u32) -> Arc<RgbImage> {
-    type Memo = Mutex<HashMap<(String, u32), Arc<RgbImage>>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
-    let memo = MEMO.get_or_init(Memo::default);
-    let key = (letter.to_string(), side);
-    if let Some(img) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return img.clone();
-    }
-    let img = Arc::new(letter_icon(letter, side));
-    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-    if memo.len() < SHARED_LETTERS {
-        memo.insert(key, img.clone());
-    }
-    img
-}
-
-const SHARED_LETTERS: usize = 64;
-
 /// The square `letter` icon: the letter in white on the accent colour.
 pub(super) fn letter_icon(letter: &str, side: u32) -> RgbImage {
     let mut img = RgbImage::from_pixel(side, side, Rgb(ACCENT));
@@ -257,12 +237,14 @@ pub fn og_card(avatar: Option<&DynamicImage>, name: &str, handle: &str) -> RgbIm
     og_card_into(None, avatar, name, handle).card
 }
 
-/// A drawn card and the rows its drawing may have changed: the rest is the
-/// gradient, so the next card drawn into the same memory only restores
-/// those rows.
+/// A drawn card, the rows its drawing may have changed (the rest is the
+/// gradient) and the box its text may have changed: the next card drawn
+/// into the same memory restores that box and paints its avatar block over
+/// the last one's.
 pub(super) struct CardCanvas {
     card: RgbImage,
     drawn: Range<u32>,
+    text: (Range<u32>, Range<u32>),
 }
 
 impl CardCanvas {
@@ -276,72 +258,78 @@ impl CardCanvas {
     }
 }
 
-/// [`og_card`] drawn into the memory of a card drawn before (`reuse`): an
-/// agency draws one card per creator (see `Make::OgCard`, which keeps one
-/// per thread), and both a fresh 2.3 MB buffer (page faults) and painting
-/// all of it again (6 % of an agency build's CPU) cost more than the
-/// drawing. Only the rows the last card drew on are painted again; a test
-/// checks that every card so drawn equals one drawn afresh.
-pub(super) fn og_card_into(
-    reuse: Option<CardCanvas>,
-    avatar: Option<&DynamicImage>,
-    name: &str,
-    handle: &str,
-) -> CardCanvas {
-    let (w, h) = (OG_WIDTH, OG_HEIGHT);
-    // A left-to-right gradient: one row, repeated. Identical rows cost the
-    // PNG encoder almost nothing (its Paeth filter leaves zeros), which keeps
-    // the card cheap for an agency that draws ten thousand of them.
-    let row: Vec<u8> = (0..w)
-        .flat_map(|x| mix(ACCENT, ACCENT_DEEP, x as f32 / w as f32))
-        .collect();
-    let mut card = match reuse {
-        Some(CardCanvas { mut card, drawn }) if card.dimensions() == (w, h) => {
-            let stride = row.len();
-            for y in drawn {
-                let at = y as usize * stride;
-                card.as_mut()[at..at + stride].copy_from_slice(&row);
-            }
-            card
-        }
-        _ => {
-            let mut buf = Vec::with_capacity((w * h * 3) as usize);
-            for _ in 0..h {
-                buf.extend_from_slice(&row);
-            }
-            RgbImage::from_raw(w, h, buf).expect("w×h×3 bytes")
-        }
-    };
-    let d = 360u32;
-    let ring = 10u32;
-    let (cx, cy) = (100 + ring + d / 2, h / 2);
-    // the picture flattened onto white, as RGB rows
-    let picture: Arc<RgbImage> = match avatar {
-        Some(img) => {
-            let rgba = resized(img, d).into_rgba8();
-            let mut rgb = RgbImage::new(d, d);
-            for (to, from) in rgb.pixels_mut().zip(rgba.pixels()) {
-                let Rgba([pr, pg, pb, pa]) = *from;
-                to.0 = if pa == 255 {
-                    [pr, pg, pb]
-                } else {
-                    mix(WHITE, [pr, pg, pb], pa as f32 / 255.0)
-                };
-            }
-            Arc::new(rgb)
-        }
-        None => shared_letter_icon(&initial(name, handle), d),
-    };
+/// The card's left-to-right gradient: one row, which every row repeats.
+/// Identical rows cost the PNG encoder almost nothing (its Paeth filter
+/// leaves zeros), which keeps the card cheap for an agency that draws ten
+/// thousand of them.
+fn gradient_row() -> &'static [u8] {
+    static ROW: OnceLock<Vec<u8>> = OnceLock::new();
+    ROW.get_or_init(|| {
+        (0..OG_WIDTH)
+            .flat_map(|x| mix(ACCENT, ACCENT_DEEP, x as f32 / OG_WIDTH as f32))
+            .collect()
+    })
+}
+
+/// The avatar's diameter, ring width and centre on the card.
+const AVATAR: u32 = 360;
+const RING: u32 = 10;
+const AVATAR_CX: u32 = 100 + RING + AVATAR / 2;
+const AVATAR_CY: u32 = OG_HEIGHT / 2;
+
+/// The rectangle of the card the avatar and its ring are drawn in, one
+/// pixel beyond the ring's anti-aliased edge on every side: columns, rows.
+const BLOCK: (Range<u32>, Range<u32>) = (
+    AVATAR_CX - AVATAR / 2 - RING - 1..AVATAR_CX + AVATAR / 2 + RING + 1,
+    AVATAR_CY - AVATAR / 2 - RING - 1..AVATAR_CY + AVATAR / 2 + RING + 1,
+);
+
+/// The avatar block of a card without a picture: drawn once per initial for
+/// the whole build, as the letter icons were (an agency's cards share a few
+/// dozen initials, and the ring's anti-aliased edges cost as much as the
+/// rest of the card's drawing). At most [`SHARED_LETTERS`] are kept
+/// (Chinese names bring thousands of initials, 440 KB each); the others
+/// are drawn every time.
+fn shared_letter_block(letter: &str) -> Arc<RgbImage> {
+    type Memo = Mutex<HashMap<String, Arc<RgbImage>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Memo::default);
+    if let Some(img) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(letter) {
+        return img.clone();
+    }
+    let img = Arc::new(avatar_block(&letter_icon(letter, AVATAR)));
+    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() < SHARED_LETTERS {
+        memo.insert(letter.to_string(), img.clone());
+    }
+    img
+}
+
+const SHARED_LETTERS: usize = 64;
+
+/// `picture` (AVATAR px square) in its white ring on the gradient, as the
+/// [`BLOCK`] rectangle of the card.
+fn avatar_block(picture: &RgbImage) -> RgbImage {
+    let (cols, rows) = BLOCK;
+    let (bw, bh) = (cols.len() as u32, rows.len() as u32);
+    let gradient = &gradient_row()[cols.start as usize * 3..cols.end as usize * 3];
+    let mut raw = Vec::with_capacity(gradient.len() * bh as usize);
+    for _ in 0..bh {
+        raw.extend_from_slice(gradient);
+    }
+    let mut block = RgbImage::from_raw(bw, bh, raw).expect("bw×bh×3 bytes");
+    let (d, ring) = (AVATAR, RING);
+    let (cx, cy) = (AVATAR_CX, AVATAR_CY);
     let r = d as f32 / 2.0;
     let outer = r + ring as f32;
-    // Row by row: pixels whose centre is within r - 0.5 of the centre are
-    // wholly inside the picture and are copied as a run; only the ring and
-    // the two anti-aliased edges around it are blended pixel by pixel.
+    // In the card's coordinates, written at (x - bx, y - by). Row by row:
+    // pixels whose centre is within r - 0.5 of the centre are wholly inside
+    // the picture and are copied as a run; only the ring and the two
+    // anti-aliased edges around it are blended pixel by pixel.
+    let (bx, by) = (cols.start as i64, rows.start as i64);
     let (left, top) = (cx - d / 2, cy - d / 2);
     let reach = outer + 0.5;
-    let avatar_rows = top.saturating_sub(ring + 1)..(top + d + ring + 1).min(h);
-    let mut drawn = Rows::NONE.with(avatar_rows.clone());
-    for y in avatar_rows {
+    for y in rows {
         let dy = y as f32 + 0.5 - cy as f32;
         if dy.abs() >= reach {
             continue;
@@ -354,17 +342,19 @@ pub(super) fn og_card_into(
             (a, b)
         };
         let (oa, ob) = span(reach);
+        debug_assert!(oa >= bx && ob < cols.end as i64);
         let (ia, ib) = if dy.abs() < r - 0.5 {
             span(r - 0.5)
         } else {
             (cx as i64, cx as i64 - 1)
         };
         let py = y as i64 - top as i64;
+        let yb = y as i64 - by;
         if ia <= ib {
             let from = ((py * d as i64 + ia - left as i64) * 3) as usize;
             let len = (ib - ia + 1) as usize * 3;
-            let to = ((y * w) as usize + ia as usize) * 3;
-            card.as_mut()[to..to + len].copy_from_slice(&picture.as_raw()[from..from + len]);
+            let to = ((yb * bw as i64 + ia - bx) * 3) as usize;
+            block.as_mut()[to..to + len].copy_from_slice(&picture.as_raw()[from..from + len]);
         }
         for x in (oa..ia).chain(ib + 1..=ob) {
             let dx = x as f32 + 0.5 - cx as f32;
@@ -372,17 +362,80 @@ pub(super) fn og_card_into(
             let ring_cover = (outer - dist + 0.5).clamp(0.0, 1.0);
             let inner_cover = (r - dist + 0.5).clamp(0.0, 1.0);
             if inner_cover < 1.0 {
-                blend(&mut card, x, y as i64, WHITE, ring_cover);
+                blend(&mut block, x - bx, yb, WHITE, ring_cover);
             }
             let px = x - left as i64;
             if inner_cover > 0.0 && (0..d as i64).contains(&py) && (0..d as i64).contains(&px) {
                 let p = picture.get_pixel(px as u32, py as u32).0;
-                blend(&mut card, x, y as i64, p, inner_cover);
+                blend(&mut block, x - bx, yb, p, inner_cover);
             }
         }
     }
+    block
+}
 
-    let text_x = (cx + d / 2 + ring + 70) as f32;
+/// [`og_card`] drawn into the memory of a card drawn before (`reuse`): an
+/// agency draws one card per creator (see `Make::OgCard`, which keeps one
+/// per thread), and both a fresh 2.3 MB buffer (page faults) and painting
+/// all of it again cost more than the drawing. Only the box the last card's
+/// text was drawn in is painted again, and the avatar block is painted
+/// over the last one; a test checks that every card so drawn equals one
+/// drawn afresh.
+pub(super) fn og_card_into(
+    reuse: Option<CardCanvas>,
+    avatar: Option<&DynamicImage>,
+    name: &str,
+    handle: &str,
+) -> CardCanvas {
+    let (w, h) = (OG_WIDTH, OG_HEIGHT);
+    let row = gradient_row();
+    let stride = row.len();
+    let mut card = match reuse {
+        Some(CardCanvas {
+            mut card,
+            text: (cols, rows),
+            ..
+        }) if card.dimensions() == (w, h) => {
+            let (a, b) = (cols.start as usize * 3, cols.end as usize * 3);
+            for y in rows {
+                let at = y as usize * stride;
+                card.as_mut()[at + a..at + b].copy_from_slice(&row[a..b]);
+            }
+            card
+        }
+        _ => {
+            let mut buf = Vec::with_capacity(stride * h as usize);
+            for _ in 0..h {
+                buf.extend_from_slice(row);
+            }
+            RgbImage::from_raw(w, h, buf).expect("w×h×3 bytes")
+        }
+    };
+    let block = match avatar {
+        Some(img) => {
+            // the picture flattened onto white, as RGB rows
+            let rgba = resized(img, AVATAR).into_rgba8();
+            let mut rgb = RgbImage::new(AVATAR, AVATAR);
+            for (to, from) in rgb.pixels_mut().zip(rgba.pixels()) {
+                let Rgba([pr, pg, pb, pa]) = *from;
+                to.0 = if pa == 255 {
+                    [pr, pg, pb]
+                } else {
+                    mix(WHITE, [pr, pg, pb], pa as f32 / 255.0)
+                };
+            }
+            Arc::new(avatar_block(&rgb))
+        }
+        None => shared_letter_block(&initial(name, handle)),
+    };
+    let (bcols, brows) = BLOCK;
+    let (a, len) = (bcols.start as usize * 3, bcols.len() * 3);
+    for (y, from) in brows.clone().zip(block.as_raw().chunks_exact(len)) {
+        let at = y as usize * stride + a;
+        card.as_mut()[at..at + len].copy_from_slice(from);
+    }
+    let mut drawn = Span::NONE.with(brows);
+    let text_x = (AVATAR_CX + AVATAR / 2 + RING + 70) as f32;
     let width = w as f32 - text_x - 70.0;
     let (title, subtitle) = card_title(name, handle);
     let (lines, size) = fit_title(&title, width);
@@ -394,26 +447,35 @@ pub(super) fn og_card_into(
     } else {
         0.0
     };
-    let block = line_h * lines.len() as f32 + sub_h;
-    let mut baseline = (h as f32 - block) / 2.0 + scaled.ascent();
-    for line in &lines {
-        drawn = drawn.with(draw_text(&mut card, line, size, text_x, baseline, WHITE));
-        baseline += line_h;
-    }
+    let height = line_h * lines.len() as f32 + sub_h;
+    let mut baseline = (h as f32 - height) / 2.0 + scaled.ascent();
+    let mut lines: Vec<(String, f32, f32, [u8; 3])> = lines
+        .into_iter()
+        .map(|line| {
+            let at = baseline;
+            baseline += line_h;
+            (line, size, at, WHITE)
+        })
+        .collect();
     if let Some(sub) = subtitle {
-        let sub_text = fit_title_line(&sub, sub_size, width);
-        drawn = drawn.with(draw_text(
-            &mut card,
-            &sub_text,
+        lines.push((
+            fit_title_line(&sub, sub_size, width),
             sub_size,
-            text_x,
             baseline - line_h + sub_size * 1.6,
             mix(WHITE, ACCENT, 0.18),
         ));
     }
+    let (mut cols, mut rows) = (Span::NONE, Span::NONE);
+    for (line, size, y, color) in &lines {
+        let (c, r) = draw_text_box(&mut card, line, *size, text_x, *y, *color);
+        cols = cols.with(c.0);
+        rows = rows.with(r.0);
+    }
+    drawn = drawn.with(rows.0.clone());
     CardCanvas {
         card,
         drawn: drawn.0,
+        text: (cols.0, rows.0),
     }
 }
 
@@ -430,12 +492,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_shared_letter_icon_is_the_drawn_one_and_drawn_once() {
-        let first = shared_letter_icon("Ữ", 48);
-        assert_eq!(*first, letter_icon("Ữ", 48));
-        assert!(Arc::ptr_eq(&first, &shared_letter_icon("Ữ", 48)));
-        // another size is another picture
-        assert_eq!(shared_letter_icon("Ữ", 40).width(), 40);
+    fn a_shared_letter_block_is_the_drawn_one_and_drawn_once() {
+        let first = shared_letter_block("Ữ");
+        assert!(*first == avatar_block(&letter_icon("Ữ", AVATAR)));
+        assert!(Arc::ptr_eq(&first, &shared_letter_block("Ữ")));
+        assert!(!Arc::ptr_eq(&first, &shared_letter_block("Ư")));
+    }
+
+    /// The block holds the whole ring: its outermost pixels on every side
+    /// are the gradient's.
+    #[test]
+    fn the_avatar_block_holds_the_ring() {
+        let block = avatar_block(&letter_icon("A", AVATAR));
+        let (cols, _) = BLOCK;
+        let (bw, bh) = block.dimensions();
+        for (x, y) in (0..bw)
+            .flat_map(|x| [(x, 0), (x, bh - 1)])
+            .chain((0..bh).flat_map(|y| [(0, y), (bw - 1, y)]))
+        {
+            let g = (cols.start + x) as usize * 3;
+            assert_eq!(
+                block.get_pixel(x, y).0[..],
+                gradient_row()[g..g + 3],
+                "{x},{y}"
+            );
+        }
+        // and the ring is there: white left of the centre row
+        assert_eq!(block.get_pixel(6, bh / 2).0, WHITE);
     }
 
     #[test]

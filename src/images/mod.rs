@@ -27,6 +27,7 @@
 mod card;
 mod deflate;
 mod fastpng;
+mod glyphs;
 mod make;
 pub mod plan;
 mod poster;

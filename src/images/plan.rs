@@ -19,6 +19,12 @@ pub const MAX_IMAGE_SIDE: u32 = 20_000;
 /// drawing), so caches made by older versions are not reused.
 const PIPELINE: &str = "biopage-images-2";
 
+/// Bumped whenever what biopage draws itself (the sharing card, the letter
+/// icons) changes while the resized images stay as they were: it renames
+/// the cards, and only them, so no host or browser keeps an old one.
+/// 2: glyphs placed at quarter pixels from a shared coverage cache.
+const DRAWING: &str = "biopage-drawing-2";
+
 /// The widest an avatar is shown by a built-in theme, in CSS pixels (bold,
 /// desktop: 132 px; default 112, minimal 76, shop 64 to 80).
 pub const AVATAR_CSS: u32 = 132;
@@ -141,7 +147,7 @@ pub fn og_name(avatar: Option<&ImageInput>, name: &str, handle: &str) -> String 
     let digest = avatar.map(|a| a.digest.as_str()).unwrap_or("");
     format!(
         "assets/og.{}.png",
-        fingerprint(&[PIPELINE, digest, name, handle])
+        fingerprint(&[PIPELINE, DRAWING, digest, name, handle])
     )
 }
 
@@ -163,6 +169,9 @@ fn fingerprint(parts: &[&str]) -> String {
 pub(crate) fn cache_key(src: Option<&ImageInput>, make: &Make) -> String {
     let mut h = sha2::Sha256::new();
     h.update(PIPELINE.as_bytes());
+    if matches!(make, Make::OgCard { .. } | Make::TouchIcon { .. }) {
+        h.update(DRAWING.as_bytes());
+    }
     if let Some(s) = src {
         h.update(s.digest.as_bytes());
         h.update([s.orientation]);
