@@ -616,8 +616,9 @@ fn creator_key(rendered_by: &Renderer, site: &crate::model::Site, resolved: &Res
     let mut h = sha2::Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
     h.update(rendered_by.fingerprint.as_bytes());
-    h.update(serde_json::to_vec(&resolved.pages).unwrap_or_default());
-    h.update(serde_json::to_vec(&resolved.redirects).unwrap_or_default());
+    // written into the hash as serialised, not collected first
+    let _ = serde_json::to_writer(&mut h, &resolved.pages);
+    let _ = serde_json::to_writer(&mut h, &resolved.redirects);
     h.update([resolved.go_pages.key()]);
     // not in the pages' JSON (templates do not see it), but in their bytes
     for p in &resolved.pages {

@@ -5,88 +5,210 @@ use super::items::Prepared;
 use super::Page;
 use crate::model::*;
 use crate::tracking::{self, Dest};
+use serde::Serialize;
 
 /// JSON-LD for the page: a ProfilePage about a Person, and an ItemList of the
 /// products with their offers. Serialised by serde_json and made safe for a
 /// `<script>` element by escaping `<`, `>` and `&`, so no input can close it.
+///
+/// Written from structs rather than `json!` values: the document is made
+/// once per page, and building a map per object cost more than the writing.
+/// Fields are declared in the order of their names, so the bytes are those
+/// of serde_json's sorted map (the snapshot test holds them).
 pub(super) fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String {
-    use serde_json::{json, Value};
     let same_as: Vec<&str> = site
         .socials
         .iter()
         .filter(|s| matches!(tracking::classify(&s.url.value), Ok(Dest::Web(_))))
         .map(|s| s.url.value.as_str())
         .collect();
-    let mut person = json!({
-        "@type": "Person",
-        "@id": format!("{}#person", page.canonical),
-        "name": page.name,
-        "alternateName": format!("@{}", page.handle),
-        "url": page.canonical,
+    let person_id = format!("{}#person", page.canonical);
+    let person = Node::Person(Person {
+        id: &person_id,
+        kind: "Person",
+        alternate_name: format!("@{}", page.handle),
+        description: (!page.description.is_empty()).then_some(page.description.as_str()),
+        image: page
+            .avatar
+            .as_ref()
+            .map(|img| format!("{}{}", page.base_url, img.large)),
+        name: &page.name,
+        same_as,
+        url: &page.canonical,
     });
-    if !page.description.is_empty() {
-        person["description"] = json!(page.description);
-    }
-    if let Some(img) = &page.avatar {
-        person["image"] = json!(format!("{}{}", page.base_url, img.large));
-    }
-    if !same_as.is_empty() {
-        person["sameAs"] = json!(same_as);
-    }
     let mut graph = vec![
-        json!({
-            "@type": "ProfilePage",
-            "@id": format!("{}#page", page.canonical),
-            "url": page.canonical,
-            "name": page.name,
-            "inLanguage": page.lang,
-            "mainEntity": {"@id": format!("{}#person", page.canonical)},
+        Node::Page(ProfilePage {
+            id: format!("{}#page", page.canonical),
+            kind: "ProfilePage",
+            in_language: &page.lang,
+            main_entity: IdRef { id: &person_id },
+            name: &page.name,
+            url: &page.canonical,
         }),
         person,
     ];
     // Gated products are left out: structured data would show what the gate
     // hides.
-    let items: Vec<Value> = page
+    let items: Vec<ListItem> = page
         .products
         .iter()
         .filter(|p| !p.item.sensitive && !page.sensitive)
         .enumerate()
         .map(|(i, shown)| {
             let p = &shown.item;
-            let mut product = json!({"@type": "Product", "name": p.title, "url": p.href});
-            if let Some(img) = &shown.image {
-                product["image"] = json!(format!("{}{}", page.base_url, img.large));
+            let prep = prepared.iter().find(|x| x.id == p.id);
+            ListItem {
+                kind: "ListItem",
+                item: Product {
+                    kind: "Product",
+                    description: prep
+                        .and_then(|prep| prep.item.description.as_ref())
+                        .map(|d| crate::markdown::plain_text(&d.value)),
+                    image: shown
+                        .image
+                        .as_ref()
+                        .map(|img| format!("{}{}", page.base_url, img.large)),
+                    name: &p.title,
+                    offers: prep
+                        .and_then(|prep| prep.price)
+                        .map(|(cur, minor, _)| Offer {
+                            kind: "Offer",
+                            availability: "https://schema.org/InStock",
+                            price: cur.plain(minor),
+                            price_currency: cur.code,
+                            url: &p.href,
+                        }),
+                    url: &p.href,
+                },
+                position: i + 1,
             }
-            if let Some(prep) = prepared.iter().find(|x| x.id == p.id) {
-                if let Some(d) = &prep.item.description {
-                    product["description"] = json!(crate::markdown::plain_text(&d.value));
-                }
-                if let Some((cur, minor, _)) = prep.price {
-                    product["offers"] = json!({
-                        "@type": "Offer",
-                        "price": cur.plain(minor),
-                        "priceCurrency": cur.code,
-                        "url": p.href,
-                        "availability": "https://schema.org/InStock",
-                    });
-                }
-            }
-            json!({"@type": "ListItem", "position": i + 1, "item": product})
         })
         .collect();
     if !items.is_empty() {
-        graph.push(json!({"@type": "ItemList", "itemListElement": items}));
+        graph.push(Node::List(ItemList {
+            kind: "ItemList",
+            item_list_element: items,
+        }));
     }
-    let doc = json!({"@context": "https://schema.org", "@graph": graph});
-    escape_json_for_script(&doc.to_string())
+    let doc = Doc {
+        context: "https://schema.org",
+        graph,
+    };
+    escape_json_for_script(&serde_json::to_string(&doc).unwrap_or_default())
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    Page(ProfilePage<'a>),
+    Person(Person<'a>),
+    List(ItemList<'a>),
+}
+
+#[derive(Serialize)]
+struct ProfilePage<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "mainEntity")]
+    main_entity: IdRef<'a>,
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct IdRef<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    alternate_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    name: &'a str,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ItemList<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    item_list_element: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: Product<'a>,
+    position: usize,
+}
+
+#[derive(Serialize)]
+struct Product<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offers: Option<Offer<'a>>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Offer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    availability: &'static str,
+    price: String,
+    #[serde(rename = "priceCurrency")]
+    price_currency: &'a str,
+    url: &'a str,
 }
 
 /// Escapes the characters that could end a `<script>` element or start a
 /// comment inside it; the result is still valid JSON with the same value.
+/// One pass; most documents have none of them.
 pub fn escape_json_for_script(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len() + 32);
+    let mut rest = json;
+    while let Some(i) = rest.find(['<', '>', '&']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
