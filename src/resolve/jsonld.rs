@@ -40,7 +40,7 @@ pub(super) fn jsonld(page: &Page, site: &Site, prepared: &[Prepared]) -> String 
         Node::Page(ProfilePage {
             id: format!("{}#page", page.canonical),
             kind: "ProfilePage",
-            in_language: &page.lang,
+            in_language: page.lang,
             main_entity: IdRef { id: &person_id },
             name: &page.name,
             url: &page.canonical,
