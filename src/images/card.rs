@@ -245,6 +245,9 @@ pub(super) struct CardCanvas {
     card: RgbImage,
     drawn: Range<u32>,
     text: (Range<u32>, Range<u32>),
+    /// The avatar block painted: the next card with the same one (the same
+    /// initial) need not paint it again.
+    block: Arc<RgbImage>,
 }
 
 impl CardCanvas {
@@ -390,16 +393,22 @@ pub(super) fn og_card_into(
     let (w, h) = (OG_WIDTH, OG_HEIGHT);
     let row = gradient_row();
     let stride = row.len();
+    let mut painted = None;
     let mut card = match reuse {
         Some(CardCanvas {
             mut card,
             text: (cols, rows),
+            block,
             ..
         }) if card.dimensions() == (w, h) => {
             let (a, b) = (cols.start as usize * 3, cols.end as usize * 3);
             for y in rows {
                 let at = y as usize * stride;
                 card.as_mut()[at + a..at + b].copy_from_slice(&row[a..b]);
+            }
+            // a text box restored clear of the block leaves it as painted
+            if cols.is_empty() || cols.start >= BLOCK.0.end {
+                painted = Some(block);
             }
             card
         }
@@ -429,10 +438,12 @@ pub(super) fn og_card_into(
         None => shared_letter_block(&initial(name, handle)),
     };
     let (bcols, brows) = BLOCK;
-    let (a, len) = (bcols.start as usize * 3, bcols.len() * 3);
-    for (y, from) in brows.clone().zip(block.as_raw().chunks_exact(len)) {
-        let at = y as usize * stride + a;
-        card.as_mut()[at..at + len].copy_from_slice(from);
+    if !painted.is_some_and(|p| Arc::ptr_eq(&p, &block)) {
+        let (a, len) = (bcols.start as usize * 3, bcols.len() * 3);
+        for (y, from) in brows.clone().zip(block.as_raw().chunks_exact(len)) {
+            let at = y as usize * stride + a;
+            card.as_mut()[at..at + len].copy_from_slice(from);
+        }
     }
     let mut drawn = Span::NONE.with(brows);
     let text_x = (AVATAR_CX + AVATAR / 2 + RING + 70) as f32;
@@ -476,6 +487,7 @@ pub(super) fn og_card_into(
         card,
         drawn: drawn.0,
         text: (cols.0, rows.0),
+        block,
     }
 }
 
@@ -541,7 +553,7 @@ mod tests {
         let photo = DynamicImage::ImageRgb8(RgbImage::from_fn(50, 40, |x, y| {
             Rgb([(x * 5) as u8, (y * 6) as u8, (x * y) as u8])
         }));
-        let cards: [(Option<&DynamicImage>, &str, &str); 6] = [
+        let cards: [(Option<&DynamicImage>, &str, &str); 8] = [
             (Some(&photo), "Ữ̃̃̃ Ỡ̂̂ ǰ̈ g̨ Jyp", "tall"),
             (None, "", "x"),
             (None, &"W".repeat(300), "long"),
@@ -551,7 +563,10 @@ mod tests {
                 "wang",
             ),
             (None, "Linh", "linh"),
+            // the same initial: the block is not painted again
+            (None, "Lan Ǻ ǰ", "lan"),
             (None, "Ÿ", "y"),
+            (None, "Yên", "yen"),
         ];
         for first in 0..cards.len() {
             let mut canvas = None;
