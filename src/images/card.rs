@@ -2,6 +2,8 @@
 //! bundled font. Text is laid out in linear time: each character is
 //! measured once however long the name.
 
+use super::deflate::Coded;
+use super::fastpng::{self, KnownStarts};
 use super::glyphs;
 use super::make::resized;
 use super::plan::{card_title, font, initial, OG_HEIGHT, OG_WIDTH};
@@ -247,7 +249,47 @@ pub(super) struct CardCanvas {
     text: (Range<u32>, Range<u32>),
     /// The avatar block painted: the next card with the same one (the same
     /// initial) need not paint it again.
-    block: Arc<RgbImage>,
+    block: Arc<Block>,
+}
+
+/// The avatar in its ring on the gradient ([`BLOCK`]), and for a block
+/// shared by every card with one initial, the coded start of each of its
+/// filtered rows (see `fastpng::KnownStarts`).
+pub(super) struct Block {
+    image: RgbImage,
+    starts: Option<Vec<Coded>>,
+}
+
+/// The bytes of a filtered card row known from the block alone: the filter
+/// type and every pixel up to one past the block (the Paeth filter looks one
+/// pixel left and one row up), rounded up to whole eight-byte chunks.
+const START_LEN: usize = (1 + BLOCK.0.end as usize * 3).div_ceil(8) * 8;
+
+/// The pixels a row's known start depends on.
+const START_PX: u32 = (START_LEN as u32 - 1).div_ceil(3);
+
+impl Block {
+    fn shared(image: RgbImage) -> Block {
+        // the rows from the one above the block to its last, in full up to
+        // START_PX: gradient, with the block painted
+        let (cols, rows) = BLOCK;
+        let g = &gradient_row()[..START_PX as usize * 3];
+        let mut raw = Vec::with_capacity(g.len() * (rows.len() + 1));
+        for y in rows.start - 1..rows.end {
+            let at = raw.len();
+            raw.extend_from_slice(g);
+            if y >= rows.start {
+                let from = (y - rows.start) as usize * cols.len() * 3;
+                raw[at + cols.start as usize * 3..at + cols.end as usize * 3]
+                    .copy_from_slice(&image.as_raw()[from..from + cols.len() * 3]);
+            }
+        }
+        let starts = fastpng::row_starts(&raw, START_PX, START_LEN);
+        Block {
+            image,
+            starts: Some(starts),
+        }
+    }
 }
 
 impl CardCanvas {
@@ -258,6 +300,22 @@ impl CardCanvas {
     /// The rows drawing may have changed; every other row is the gradient.
     pub(super) fn drawn(&self) -> Range<u32> {
         self.drawn.clone()
+    }
+
+    /// The block's rows whose filtered start is known: when the block is
+    /// shared and the text keeps clear of the pixels that start depends on.
+    pub(super) fn known(&self) -> Option<KnownStarts<'_>> {
+        let starts = self.block.starts.as_ref()?;
+        let (cols, rows) = &self.text;
+        let clear = cols.is_empty()
+            || rows.is_empty()
+            || cols.start >= START_PX
+            || rows.end < BLOCK.1.start
+            || rows.start > BLOCK.1.end;
+        clear.then_some(KnownStarts {
+            first: BLOCK.1.start,
+            coded: starts,
+        })
     }
 }
 
@@ -293,19 +351,27 @@ const BLOCK: (Range<u32>, Range<u32>) = (
 /// rest of the card's drawing). At most [`SHARED_LETTERS`] are kept
 /// (Chinese names bring thousands of initials, 440 KB each); the others
 /// are drawn every time.
-fn shared_letter_block(letter: &str) -> Arc<RgbImage> {
-    type Memo = Mutex<HashMap<String, Arc<RgbImage>>>;
+fn shared_letter_block(letter: &str) -> Arc<Block> {
+    type Memo = Mutex<HashMap<String, Arc<Block>>>;
     static MEMO: OnceLock<Memo> = OnceLock::new();
     let memo = MEMO.get_or_init(Memo::default);
     if let Some(img) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(letter) {
         return img.clone();
     }
-    let img = Arc::new(avatar_block(&letter_icon(letter, AVATAR)));
+    let image = avatar_block(&letter_icon(letter, AVATAR));
     let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
     if memo.len() < SHARED_LETTERS {
-        memo.insert(letter.to_string(), img.clone());
+        let block = Arc::new(Block::shared(image));
+        memo.insert(letter.to_string(), block.clone());
+        block
+    } else {
+        // drawn for this card alone: coding its rows' starts would cost
+        // what it saves
+        Arc::new(Block {
+            image,
+            starts: None,
+        })
     }
-    img
 }
 
 const SHARED_LETTERS: usize = 64;
@@ -433,14 +499,17 @@ pub(super) fn og_card_into(
                     mix(WHITE, [pr, pg, pb], pa as f32 / 255.0)
                 };
             }
-            Arc::new(avatar_block(&rgb))
+            Arc::new(Block {
+                image: avatar_block(&rgb),
+                starts: None,
+            })
         }
         None => shared_letter_block(&initial(name, handle)),
     };
     let (bcols, brows) = BLOCK;
     if !painted.is_some_and(|p| Arc::ptr_eq(&p, &block)) {
         let (a, len) = (bcols.start as usize * 3, bcols.len() * 3);
-        for (y, from) in brows.clone().zip(block.as_raw().chunks_exact(len)) {
+        for (y, from) in brows.clone().zip(block.image.as_raw().chunks_exact(len)) {
             let at = y as usize * stride + a;
             card.as_mut()[at..at + len].copy_from_slice(from);
         }
@@ -506,7 +575,11 @@ mod tests {
     #[test]
     fn a_shared_letter_block_is_the_drawn_one_and_drawn_once() {
         let first = shared_letter_block("Ữ");
-        assert!(*first == avatar_block(&letter_icon("Ữ", AVATAR)));
+        assert!(first.image == avatar_block(&letter_icon("Ữ", AVATAR)));
+        assert!(first
+            .starts
+            .as_ref()
+            .is_some_and(|s| s.len() == BLOCK.1.len()));
         assert!(Arc::ptr_eq(&first, &shared_letter_block("Ữ")));
         assert!(!Arc::ptr_eq(&first, &shared_letter_block("Ư")));
     }

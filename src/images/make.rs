@@ -360,6 +360,7 @@ fn make(img: Option<&DynamicImage>, what: &Make) -> Result<Vec<u8>, String> {
                 img.width(),
                 img.height(),
                 card.drawn(),
+                card.known(),
             );
             CARD.set(Some(card));
             png
