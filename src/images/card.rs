@@ -315,6 +315,8 @@ impl CardCanvas {
         clear.then_some(KnownStarts {
             first: BLOCK.1.start,
             coded: starts,
+            // a row's filtered bytes depend on the row above it too
+            busy: rows.start..rows.end + 1,
         })
     }
 }

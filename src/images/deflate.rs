@@ -244,6 +244,32 @@ impl RowDeflate {
     /// goes on with `rest`, zero outside `dirty` (ranges of `rest`): the
     /// bytes [`Self::write_sparse`] writes for the whole row.
     pub(super) fn write_after(&mut self, start: &Coded, rest: &[u8], dirty: &[Range<usize>]) {
+        self.write_start(start);
+        self.adler = adler_sparse(self.adler, rest, dirty);
+        let run = self.chunks(rest, dirty, start.run);
+        self.end_row(rest, run);
+    }
+
+    /// [`Self::write_after`] for a row whose other `rest_len` bytes are
+    /// zeros, in time independent of their number.
+    pub(super) fn write_after_zeros(&mut self, start: &Coded, rest_len: usize) {
+        self.write_start(start);
+        let (a, b) = ((self.adler & 0xffff) as u64, (self.adler >> 16) as u64);
+        let b = (b + a * (rest_len as u64 % MOD)) % MOD;
+        self.adler = ((b << 16) | a) as u32;
+        // the whole chunks continue the run; the bytes after them are
+        // literals, as `end_row` writes them
+        let run = start.run + 8 * (rest_len / 8) as u32;
+        if run > 0 {
+            self.write_run(run);
+        }
+        for _ in 0..rest_len % 8 {
+            self.literal(0);
+        }
+    }
+
+    /// The bits and the checksum of a row's coded start.
+    fn write_start(&mut self, start: &Coded) {
         for &w in &start.words {
             self.write_bits(w, 64);
         }
@@ -254,9 +280,6 @@ impl RowDeflate {
         let b = (b + a * (start.len as u64 % MOD) + start.weighted as u64) % MOD;
         let a = (a + start.sum as u64) % MOD;
         self.adler = ((b << 16) | a) as u32;
-        self.adler = adler_sparse(self.adler, rest, dirty);
-        let run = self.chunks(rest, dirty, start.run);
-        self.end_row(rest, run);
     }
 
     /// The pending run and the bytes after the last whole chunk.
@@ -523,16 +546,31 @@ mod tests {
             rows in proptest::collection::vec(
                 (proptest::collection::vec(
                     prop_oneof![8 => Just(0u8), 1 => any::<u8>()], 0..700),
-                 0usize..100, 0usize..30),
+                 0usize..100, 0usize..30, any::<bool>()),
                 1..10),
         ) {
+            // some rows zero after their start (the card's rows without text)
+            let rows: Vec<(Vec<u8>, usize, usize)> = rows
+                .into_iter()
+                .map(|(mut row, cut, pad, clear)| {
+                    if clear {
+                        let at = (cut * 8).min(row.len() / 8 * 8);
+                        row[at..].fill(0);
+                    }
+                    (row, cut, pad)
+                })
+                .collect();
             let mut z = RowDeflate::new(0);
             for (row, cut, pad) in &rows {
                 let cut = (cut * 8).min(row.len() / 8 * 8);
                 let start = Coded::row_start(&row[..cut]);
                 prop_assert_eq!(start.len(), cut);
                 let rest = &row[cut..];
-                z.write_after(&start, rest, &dirty(rest, *pad));
+                if rest.iter().all(|&b| b == 0) {
+                    z.write_after_zeros(&start, rest.len());
+                } else {
+                    z.write_after(&start, rest, &dirty(rest, *pad));
+                }
             }
             let plain: Vec<Vec<u8>> = rows.into_iter().map(|(r, _, _)| r).collect();
             prop_assert_eq!(z.finish(), fdeflate(&plain));

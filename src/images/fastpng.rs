@@ -35,10 +35,12 @@ pub fn encode_rgb(raw: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String
 
 /// Rows whose filtered start is known, coded: `coded[i]` is the start of
 /// row `first + i` (see [`row_starts`]).
-#[derive(Clone, Copy)]
 pub(super) struct KnownStarts<'a> {
     pub first: u32,
     pub coded: &'a [Coded],
+    /// The rows whose bytes after the start may not be zero (the card's
+    /// text, and the row below it); the others are known to be.
+    pub busy: Range<u32>,
 }
 
 /// The coded starts (`len` bytes of each filtered row, filter type
@@ -91,10 +93,21 @@ pub(super) fn encode_rgb_drawn(
     for (y, cur) in (0u32..).zip(raw.chunks_exact(stride)) {
         let plain = y > 0 && !drawn.contains(&y) && !drawn.contains(&(y - 1));
         debug_assert!(!plain || cur == prev, "row {y} is not the gradient");
-        let start = known.and_then(|k| k.coded.get(y.checked_sub(k.first)? as usize));
+        let start = known
+            .as_ref()
+            .and_then(|k| k.coded.get(y.checked_sub(k.first)? as usize));
         if let Some(start) = start.filter(|s| s.len() > BPP && s.len() <= stride) {
             // the rest of the row, after the bytes coded once
             let len = start.len();
+            if !known.as_ref().is_some_and(|k| k.busy.contains(&y)) {
+                debug_assert!(
+                    cur[len - 1 - BPP..] == prev[len - 1 - BPP..],
+                    "row {y} is busy"
+                );
+                z.write_after_zeros(start, stride + 1 - len);
+                prev = cur;
+                continue;
+            }
             dirty.clear();
             paeth_blocks(prev, cur, &mut row[1..], &mut dirty, len - 1);
             for r in &mut dirty {
