@@ -272,18 +272,10 @@ impl Block {
     fn shared(image: RgbImage) -> Block {
         // the rows from the one above the block to its last, in full up to
         // START_PX: gradient, with the block painted
-        let (cols, rows) = BLOCK;
+        let rows = BLOCK.1;
         let g = &gradient_row()[..START_PX as usize * 3];
-        let mut raw = Vec::with_capacity(g.len() * (rows.len() + 1));
-        for y in rows.start - 1..rows.end {
-            let at = raw.len();
-            raw.extend_from_slice(g);
-            if y >= rows.start {
-                let from = (y - rows.start) as usize * cols.len() * 3;
-                raw[at + cols.start as usize * 3..at + cols.end as usize * 3]
-                    .copy_from_slice(&image.as_raw()[from..from + cols.len() * 3]);
-            }
-        }
+        let mut raw = g.repeat(rows.len() + 1);
+        paint_block(&mut raw, g.len(), rows.start - 1, &image);
         let starts = fastpng::row_starts(&raw, START_PX, START_LEN);
         Block {
             image,
@@ -378,17 +370,25 @@ fn shared_letter_block(letter: &str) -> Arc<Block> {
 
 const SHARED_LETTERS: usize = 64;
 
+/// Paints `block` (the [`BLOCK`] rectangle) into `raw`, rows of `stride`
+/// bytes of the card from its row `top` on.
+fn paint_block(raw: &mut [u8], stride: usize, top: u32, block: &RgbImage) {
+    let (cols, rows) = BLOCK;
+    let (a, len) = (cols.start as usize * 3, cols.len() * 3);
+    for (y, from) in rows.zip(block.as_raw().chunks_exact(len)) {
+        let at = (y - top) as usize * stride + a;
+        raw[at..at + len].copy_from_slice(from);
+    }
+}
+
 /// `picture` (AVATAR px square) in its white ring on the gradient, as the
 /// [`BLOCK`] rectangle of the card.
 fn avatar_block(picture: &RgbImage) -> RgbImage {
     let (cols, rows) = BLOCK;
     let (bw, bh) = (cols.len() as u32, rows.len() as u32);
     let gradient = &gradient_row()[cols.start as usize * 3..cols.end as usize * 3];
-    let mut raw = Vec::with_capacity(gradient.len() * bh as usize);
-    for _ in 0..bh {
-        raw.extend_from_slice(gradient);
-    }
-    let mut block = RgbImage::from_raw(bw, bh, raw).expect("bw×bh×3 bytes");
+    let mut block =
+        RgbImage::from_raw(bw, bh, gradient.repeat(bh as usize)).expect("bw×bh×3 bytes");
     let (d, ring) = (AVATAR, RING);
     let (cx, cy) = (AVATAR_CX, AVATAR_CY);
     let r = d as f32 / 2.0;
@@ -480,13 +480,7 @@ pub(super) fn og_card_into(
             }
             card
         }
-        _ => {
-            let mut buf = Vec::with_capacity(stride * h as usize);
-            for _ in 0..h {
-                buf.extend_from_slice(row);
-            }
-            RgbImage::from_raw(w, h, buf).expect("w×h×3 bytes")
-        }
+        _ => RgbImage::from_raw(w, h, row.repeat(h as usize)).expect("w×h×3 bytes"),
     };
     let block = match avatar {
         Some(img) => {
@@ -508,15 +502,10 @@ pub(super) fn og_card_into(
         }
         None => shared_letter_block(&initial(name, handle)),
     };
-    let (bcols, brows) = BLOCK;
     if !painted.is_some_and(|p| Arc::ptr_eq(&p, &block)) {
-        let (a, len) = (bcols.start as usize * 3, bcols.len() * 3);
-        for (y, from) in brows.clone().zip(block.image.as_raw().chunks_exact(len)) {
-            let at = y as usize * stride + a;
-            card.as_mut()[at..at + len].copy_from_slice(from);
-        }
+        paint_block(card.as_mut(), stride, 0, &block.image);
     }
-    let mut drawn = Span::NONE.with(brows);
+    let mut drawn = Span::NONE.with(BLOCK.1);
     let text_x = (AVATAR_CX + AVATAR / 2 + RING + 70) as f32;
     let width = w as f32 - text_x - 70.0;
     let (title, subtitle) = card_title(name, handle);

@@ -85,21 +85,23 @@ const MOD: u64 = 65521;
 /// outside `dirty`: a zero byte leaves `a` as it is and adds `a` to `b`, so a
 /// stretch of zeros costs one multiplication.
 fn adler_sparse(adler: u32, data: &[u8], dirty: &[Range<usize>]) -> u32 {
-    let zeros = |adler: u32, len: usize| {
-        let (a, b) = ((adler & 0xffff) as u64, (adler >> 16) as u64);
-        let b = (b + a * (len as u64 % MOD)) % MOD;
-        ((b << 16) | a) as u32
-    };
     let mut adler = adler;
     let mut at = 0;
     for r in dirty {
-        adler = zeros(adler, r.start - at);
+        adler = adler_zeros(adler, r.start - at);
         let mut sum = simd_adler32::Adler32::from_checksum(adler);
         sum.write(&data[r.clone()]);
         adler = sum.finish();
         at = r.end;
     }
-    zeros(adler, data.len() - at)
+    adler_zeros(adler, data.len() - at)
+}
+
+/// Adler-32 continued over `len` zeros: `a` stays, `b` gains `a` per byte.
+fn adler_zeros(adler: u32, len: usize) -> u32 {
+    let (a, b) = ((adler & 0xffff) as u64, (adler >> 16) as u64);
+    let b = (b + a * (len as u64 % MOD)) % MOD;
+    ((b << 16) | a) as u32
 }
 
 /// The start of a filtered row, coded once and written into many streams:
@@ -254,18 +256,11 @@ impl RowDeflate {
     /// zeros, in time independent of their number.
     pub(super) fn write_after_zeros(&mut self, start: &Coded, rest_len: usize) {
         self.write_start(start);
-        let (a, b) = ((self.adler & 0xffff) as u64, (self.adler >> 16) as u64);
-        let b = (b + a * (rest_len as u64 % MOD)) % MOD;
-        self.adler = ((b << 16) | a) as u32;
-        // the whole chunks continue the run; the bytes after them are
-        // literals, as `end_row` writes them
+        self.adler = adler_zeros(self.adler, rest_len);
+        // the whole chunks continue the run; the zeros after them are
+        // literals
         let run = start.run + 8 * (rest_len / 8) as u32;
-        if run > 0 {
-            self.write_run(run);
-        }
-        for _ in 0..rest_len % 8 {
-            self.literal(0);
-        }
+        self.end_row(&[0; 7][..rest_len % 8], run);
     }
 
     /// The bits and the checksum of a row's coded start.
@@ -374,10 +369,8 @@ impl RowDeflate {
         let len = zeros + 1;
         // Adler-32 of `first` and then `zeros` zeros: a grows by `first`
         // once; b grows by a for every byte
-        let (a, b) = ((self.adler & 0xffff) as u64, (self.adler >> 16) as u64);
-        let a = (a + first as u64) % MOD;
-        let b = (b + a * (len as u64 % MOD)) % MOD;
-        self.adler = ((b << 16) | a) as u32;
+        let a = ((self.adler & 0xffff) as u64 + first as u64) % MOD;
+        self.adler = adler_zeros((self.adler & 0xffff_0000) | a as u32, len);
 
         let (chunks, rest) = (len / 8, len % 8);
         let run = match (chunks, first) {

@@ -52,11 +52,10 @@ pub(super) fn row_starts(raw: &[u8], width: u32, len: usize) -> Vec<Coded> {
     let mut row = vec![PAETH; stride + 1];
     let mut dirty = Vec::new();
     raw.chunks_exact(stride)
-        .collect::<Vec<_>>()
-        .windows(2)
-        .map(|pair| {
+        .zip(raw.chunks_exact(stride).skip(1))
+        .map(|(above, cur)| {
             dirty.clear();
-            paeth_row(pair[0], pair[1], &mut row[1..], &mut dirty);
+            paeth_row(above, cur, &mut row[1..], &mut dirty);
             Coded::row_start(&row[..len])
         })
         .collect()
@@ -93,13 +92,14 @@ pub(super) fn encode_rgb_drawn(
     for (y, cur) in (0u32..).zip(raw.chunks_exact(stride)) {
         let plain = y > 0 && !drawn.contains(&y) && !drawn.contains(&(y - 1));
         debug_assert!(!plain || cur == prev, "row {y} is not the gradient");
-        let start = known
-            .as_ref()
-            .and_then(|k| k.coded.get(y.checked_sub(k.first)? as usize));
-        if let Some(start) = start.filter(|s| s.len() > BPP && s.len() <= stride) {
+        let start = known.as_ref().and_then(|k| {
+            let start = k.coded.get(y.checked_sub(k.first)? as usize)?;
+            Some((start, k.busy.contains(&y)))
+        });
+        if let Some((start, busy)) = start.filter(|(s, _)| s.len() > BPP && s.len() <= stride) {
             // the rest of the row, after the bytes coded once
             let len = start.len();
-            if !known.as_ref().is_some_and(|k| k.busy.contains(&y)) {
+            if !busy {
                 debug_assert!(
                     cur[len - 1 - BPP..] == prev[len - 1 - BPP..],
                     "row {y} is busy"
@@ -159,20 +159,24 @@ pub(super) fn encode_rgb_drawn(
 /// `out`, with its filter type).
 fn paeth_row(prev: &[u8], cur: &[u8], out: &mut [u8], dirty: &mut Vec<Range<usize>>) {
     let n = cur.len();
-    let mut mark = |r: Range<usize>| {
-        let r = r.start + 1..r.end + 1;
-        match dirty.last_mut() {
-            Some(last) if last.end == r.start => last.end = r.end,
-            _ => dirty.push(r),
-        }
-    };
     // the first pixel has no left neighbour: with a = c = 0 the Paeth
     // predictor is the byte above
     for i in 0..BPP.min(n) {
         out[i] = cur[i].wrapping_sub(prev[i]);
     }
-    mark(0..BPP.min(n));
+    mark(dirty, 0..BPP.min(n));
     paeth_blocks(prev, cur, out, dirty, BPP.min(n));
+}
+
+/// Adds `r`, a range of `out` in [`paeth_row`], to `dirty` as a range of
+/// the filtered row (one byte on, after the filter type), merged with the
+/// range before it when they touch.
+fn mark(dirty: &mut Vec<Range<usize>>, r: Range<usize>) {
+    let r = r.start + 1..r.end + 1;
+    match dirty.last_mut() {
+        Some(last) if last.end == r.start => last.end = r.end,
+        _ => dirty.push(r),
+    }
 }
 
 /// [`paeth_row`] from byte `start` (at least one pixel in) to the end.
@@ -184,13 +188,6 @@ fn paeth_blocks(
     start: usize,
 ) {
     let n = cur.len();
-    let mut mark = |r: Range<usize>| {
-        let r = r.start + 1..r.end + 1;
-        match dirty.last_mut() {
-            Some(last) if last.end == r.start => last.end = r.end,
-            _ => dirty.push(r),
-        }
-    };
     debug_assert!(start >= BPP.min(n));
     let mut start = start;
     while start < n {
@@ -206,7 +203,7 @@ fn paeth_blocks(
                 &prev[from..end - BPP],
                 &mut out[start..end],
             );
-            mark(start..end);
+            mark(dirty, start..end);
         }
         start = end;
     }

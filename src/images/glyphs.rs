@@ -118,6 +118,10 @@ fn coverage(glyph: GlyphId, size: f32, x: f32, y: f32) -> Option<(Arc<Coverage>,
     }
     let c = Arc::new(rasterise(key)?);
     let mut cache = lock.write().unwrap_or_else(|e| e.into_inner());
+    // another worker may have kept the same glyph meanwhile: counted once
+    if let Some(kept) = cache.glyphs.get(&key) {
+        return Some((kept.clone(), px, py));
+    }
     if cache.bytes + c.alpha.len() <= BUDGET {
         cache.bytes += c.alpha.len();
         cache.glyphs.insert(key, c.clone());
