@@ -19,6 +19,10 @@ measures, in the same run and on the same disk:
             _redirects rules only; the file is restored afterwards)
   copy      `cp -r` of biopage's output tree: the I/O floor of writing it
   hugo      `hugo` on the same workload (Debian's hugo)
+  hugomin   `hugo --minify`: Hugo's pages minified, as biopage's are by
+            default. Every minified biopage row is compared with this one and
+            the `plain` row with `hugo`: equal output is the same files in the
+            same form
   incr      biopage again after one creator changed (an incremental rebuild)
   incr2     and once more: the steady state of rebuilds (see the comment there)
 
@@ -136,7 +140,7 @@ def bench(n, repeat, work, settle, fresh_fs):
         subprocess.run([sys.executable, GEN, str(n), hugo_site, "hugo"], check=True)
     agency_toml = os.path.join(site, "agency.toml")
     agency_text = open(agency_toml, encoding="utf-8").read()
-    rows = {k: [] for k in ["biopage", "products", "plain", "copy", "hugo", "incr", "incr2", "nogo"]}
+    rows = {k: [] for k in ["biopage", "products", "plain", "copy", "hugo", "hugomin", "incr", "incr2", "nogo"]}
     files = {}
 
     def build(dest, line=None):
@@ -178,6 +182,11 @@ def bench(n, repeat, work, settle, fresh_fs):
             hugo_out = os.path.join(d, "hugo-public")
             rows["hugo"].append(timed(["hugo", "--quiet", "-s", hugo_site, "-d", hugo_out]))
             files["hugo"] = count_files(hugo_out)
+        # and minified, as biopage's pages are by default
+        with Place(base, "hugo-min", fresh_fs, settle) as d:
+            hugo_out = os.path.join(d, "hugo-min")
+            rows["hugomin"].append(timed(["hugo", "--quiet", "--minify", "-s", hugo_site, "-d", hugo_out]))
+            files["hugomin"] = count_files(hugo_out)
         # equal work: a go/ page per product only, as Hugo writes
         with Place(base, "public-products", fresh_fs, settle) as d:
             rows["products"].append(build(os.path.join(d, "public-products"), 'go_pages = "products"'))
@@ -193,7 +202,7 @@ def bench(n, repeat, work, settle, fresh_fs):
         print(f"N={n} run {r + 1}/{repeat}: " + ", ".join(f"{k} {v[-1][0]:.1f}s" for k, v in rows.items()),
               file=sys.stderr)
     if not fresh_fs:
-        for name in ["public", "copy", "hugo-public", "public-products", "public-plain", "public-nogo"]:
+        for name in ["public", "copy", "hugo-public", "hugo-min", "public-products", "public-plain", "public-nogo"]:
             Place(base, name, False, 0).clear(0)
     return {k: median(v) for k, v in rows.items()}, files
 
@@ -221,17 +230,22 @@ def main():
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in a.n:
         res, files = bench(n, a.repeat, a.work, a.settle, a.fresh_fs)
-        hugo_wall, hugo_user, copy_wall = res["hugo"][0], res["hugo"][1], res["copy"][0]
+        copy_wall = res["copy"][0]
         for name, label in [("biopage", "biopage build (clean), every go/ page"),
-                            ("products", "biopage build (clean), `go_pages = \"products\"` (Hugo's files)"),
+                            ("products", "biopage build (clean), `go_pages = \"products\"` (Hugo's files, minified: against `hugo --minify`)"),
                             ("plain", "biopage build (clean), `go_pages = \"products\"`, `minify_html = false` (Hugo's files, not minified, as Hugo's)"),
                             ("nogo", "biopage build (clean), `go_pages = false`"),
                             ("incr", "biopage rebuild, 1 creator changed (first after a clean build)"),
                             ("incr2", "biopage rebuild, 1 creator changed (the next one)"),
-                            ("copy", "cp -r of the output (I/O floor)"), ("hugo", "hugo 0.111")]:
+                            ("copy", "cp -r of the output (I/O floor)"), ("hugo", "hugo 0.111"),
+                            ("hugomin", "hugo 0.111 --minify")]:
             wall, user, sys_, rss = res[name]
+            # against Hugo's output in the same form: minified pages against
+            # `hugo --minify`, unminified ones (and the copy) against `hugo`
+            base_row = res["hugo" if name in ("plain", "hugo", "copy") else "hugomin"]
+            hugo_wall, hugo_user = base_row[0], base_row[1]
             count, size = files[name]
-            vs_copy = f"{wall / copy_wall:.2f}×" if name in ("biopage", "incr", "incr2", "copy", "hugo") else ""
+            vs_copy = f"{wall / copy_wall:.2f}×" if name in ("biopage", "incr", "incr2", "copy", "hugo", "hugomin") else ""
             lines.append(f"| {n:,} | {label} | {count:,} | {count / n:.1f} | {size / n / 1024:.0f} | {wall:.1f} "
                          f"| {user:.1f} | {sys_:.1f} | {rss:.0f} | {hugo_wall / wall:.1f}× | {user / hugo_user:.2f} "
                          f"| {vs_copy} |")
