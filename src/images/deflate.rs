@@ -269,11 +269,13 @@ impl RowDeflate {
             self.write_bits(w, 64);
         }
         self.write_bits(start.tail, start.tail_bits);
-        // Adler-32 over `len` more bytes: a gains their sum; b gains len
-        // times a, and each byte once for every byte from it to the end
-        let (a, b) = ((self.adler & 0xffff) as u64, (self.adler >> 16) as u64);
-        let b = (b + a * (start.len as u64 % MOD) + start.weighted as u64) % MOD;
+        // Adler-32 over `len` more bytes: as over `len` zeros (b gains len
+        // times a), then a gains their sum and b each byte once for every
+        // byte from it to the end
+        let zeros = adler_zeros(self.adler, start.len);
+        let (a, b) = ((zeros & 0xffff) as u64, (zeros >> 16) as u64);
         let a = (a + start.sum as u64) % MOD;
+        let b = (b + start.weighted as u64) % MOD;
         self.adler = ((b << 16) | a) as u32;
     }
 
