@@ -25,8 +25,15 @@ bin=$(realpath "${BIOPAGE_BIN:-target/debug/biopage}")
 date=2026-11-24
 work=$(mktemp -d)
 pids=()
+# a server's whole tree: wrangler runs under a subshell and starts workerd,
+# and killing the subshell alone left both running after CI
+kill_tree() {
+  local c
+  for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+  kill "$1" 2>/dev/null || true
+}
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill_tree "$p"; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }

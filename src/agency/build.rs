@@ -426,7 +426,7 @@ pub fn build(dir: &Path, opts: &Options) -> Result<Summary, Failure> {
         root_weight.push((crate::hosts::s3::FILE.to_string(), meta.len() as u64));
         summary.files += 1;
     }
-    summary.stats = output_stats(&cache, &root_weight, host);
+    summary.stats = output_stats(&cache, &root_weight, host, split);
     summary.host = host;
     cache.build = output_id(&cache);
     // The old output is kept as the next build's staging when this record
@@ -548,10 +548,16 @@ fn new_entry(
 }
 
 /// What the output holds as the hosts' limits count it: every creator in
-/// it (rendered now or carried, from its record) and the root files.
-fn output_stats(cache: &Cache, root: &[(String, u64)], host: Option<Host>) -> Stats {
+/// it (rendered now or carried, from its record) and the root files. A
+/// split shard is a deployment of its own: its creators, and the redirect
+/// rules its own `_redirects` holds, not the agency's.
+fn output_stats(cache: &Cache, root: &[(String, u64)], host: Option<Host>, split: bool) -> Stats {
     let mut s = Stats {
-        creators: cache.creators.len() as u64,
+        creators: cache
+            .creators
+            .values()
+            .filter(|e| e.output.is_some())
+            .count() as u64,
         ..Stats::default()
     };
     let mut root_entries = root.len() as u64 + 1; // the marker
@@ -584,7 +590,13 @@ fn output_stats(cache: &Cache, root: &[(String, u64)], host: Option<Host>) -> St
         s.fullest_dir = (root_entries, String::new());
     }
     if host.is_some_and(Host::reads_underscore_files) {
-        let fragments: Vec<&Fragment> = cache.creators.values().map(|e| &e.fragment).collect();
+        // the same creators as the `_redirects` written (see `agency_files`)
+        let fragments: Vec<&Fragment> = cache
+            .creators
+            .values()
+            .filter(|e| !split || e.output.is_some())
+            .map(|e| &e.fragment)
+            .collect();
         let parts = fragment_parts(&fragments);
         s.redirect_rules = files::capped_redirects("", &parts)
             .lines()

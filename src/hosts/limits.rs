@@ -194,6 +194,17 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
             }
         }
     }
+    if stats.creators == 0 {
+        // one site has nothing to shard: what makes it large is static/
+        for d in &mut out {
+            d.help = d.help.take().map(|h| {
+                h.replace(
+                    "split the agency into several deployments with --shard",
+                    "publish fewer or smaller files from static/ (biopage copies them as they are)",
+                )
+            });
+        }
+    }
     out.into_iter().map(|d| d.at(at.clone())).collect()
 }
 

@@ -56,8 +56,24 @@ impl Host {
         }
     }
 
+    /// A host's name as people write it: any case, `_` or a space for
+    /// `-` (`GitHub_Pages`), and the product names `cloudflare-pages` and
+    /// `gh-pages`. Nothing else: a misspelling gets "did you mean".
     pub fn parse(name: &str) -> Option<Host> {
-        Host::ALL.into_iter().find(|h| h.name() == name)
+        let word: String = name
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '_' | ' ' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        let word = match word.as_str() {
+            "cloudflare-pages" => "cloudflare",
+            "gh-pages" | "github" => "github-pages",
+            w => w,
+        };
+        Host::ALL.into_iter().find(|h| h.name() == word)
     }
 
     /// The names, for help texts and "did you mean".

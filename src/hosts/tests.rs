@@ -6,7 +6,14 @@ fn hosts_parse_by_name_and_say_what_they_need() {
     for h in Host::ALL {
         assert_eq!(Host::parse(h.name()), Some(h));
     }
-    assert_eq!(Host::parse("Netlify"), None);
+    assert_eq!(Host::parse("Netlify"), Some(Host::Netlify));
+    assert_eq!(Host::parse("NGINX"), Some(Host::Nginx));
+    assert_eq!(Host::parse("GitHub_Pages"), Some(Host::GithubPages));
+    assert_eq!(Host::parse("gh-pages"), Some(Host::GithubPages));
+    assert_eq!(Host::parse(" Cloudflare-Pages "), Some(Host::Cloudflare));
+    assert_eq!(Host::parse("S3"), Some(Host::S3));
+    assert_eq!(Host::parse("ngnix"), None);
+    assert_eq!(Host::parse("vercel"), None);
     assert_eq!(Host::Nginx.default_go_pages(), GoPages::None);
     assert_eq!(Host::Caddy.default_go_pages(), GoPages::None);
     for h in [

@@ -33,7 +33,7 @@ pub(super) const PROFILE_MORE_KEYS: &[&str] = &[
 ];
 /// `[tracking]`: the UTM keys (`tracking::UTM_KEYS`) and these.
 pub(super) const TRACKING_MORE_KEYS: &[&str] = &["channels", "default_channel"];
-pub(super) const DEPLOY_KEYS: &[&str] = &["host"];
+pub(super) const DEPLOY_KEYS: &[&str] = &["host", "go_pages"];
 pub(super) const DISCLOSURE_KEYS: &[&str] = &["text"];
 pub(super) const STYLE_KEYS: &[&str] = &["accent", "accent_dark", "buttons", "background"];
 pub(super) const ANALYTICS_KEYS: &[&str] = &["provider", "id", "domain", "script", "endpoint"];

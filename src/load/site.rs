@@ -24,6 +24,19 @@ impl<'a> Doc<'a> {
             let t = as_table(v);
             self.unknown_keys(t, DEPLOY_KEYS, "[deploy]");
             s.host = self.host(t);
+            // `go_pages` is a deploy choice too: it may sit beside `host`
+            if let Some(g) = self.go_pages(t) {
+                if s.go_pages.is_some() {
+                    let span = get(t, "go_pages").map(|v| v.span()).unwrap_or(0..0);
+                    self.err(
+                        span,
+                        "`go_pages` is set twice: at the top level and in [deploy]".into(),
+                        "keep one of them (either place means the same)",
+                    );
+                } else {
+                    s.go_pages = Some(g);
+                }
+            }
         }
         if let Some(v) = self.table(root, "tracking") {
             let t = as_table(v);

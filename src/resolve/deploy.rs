@@ -21,10 +21,14 @@ pub(super) fn host(
         return opts.host.or(own.map(|h| h.value));
     };
     let agency_host = agency.host.as_ref().map(|h| h.value);
-    if let Some(h) = own.filter(|h| Some(h.value) != agency_host) {
-        let now = match agency_host {
-            Some(c) => format!("agency.toml publishes to {c}"),
-            None => "agency.toml names no host".into(),
+    // the deployment's host: `--host` wins over agency.toml, so a creator
+    // who names the host given on the command line agrees with it
+    let deployment = opts.host.or(agency_host);
+    if let Some(h) = own.filter(|h| Some(h.value) != deployment) {
+        let now = match (opts.host, agency_host) {
+            (Some(c), _) => format!("this build publishes to {c} (--host)"),
+            (None, Some(c)) => format!("agency.toml publishes to {c}"),
+            (None, None) => "agency.toml names no host".into(),
         };
         ctx.error(
             h.loc.clone(),
@@ -32,7 +36,7 @@ pub(super) fn host(
             "an agency's creators are published together, as one deployment: set [deploy] host in agency.toml (or pass --host), and remove it from profile.toml".into(),
         );
     }
-    opts.host.or(agency_host)
+    deployment
 }
 
 /// Which short links get a page: `go_pages` (profile > agency), else the

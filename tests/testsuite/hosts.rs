@@ -623,3 +623,120 @@ fn a_split_shard_is_a_deployment_of_its_own() {
     let run = build_to(&dir, &tmp.path().join("x"), &["--split"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn host_names_are_read_in_any_case_and_go_pages_may_sit_in_deploy() {
+    // the flag and the key take the name as people write it
+    let f = site("", Some("https://linh.example/"));
+    let (out, run) = build_host(&f, Some("NGINX"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("biopage.nginx.conf").is_file());
+    let f = site(
+        "[deploy]\nhost = \"Caddy\"\ngo_pages = false\n",
+        Some("https://linh.example/"),
+    );
+    let (out, run) = build_host(&f, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("biopage.caddy").is_file());
+    // go_pages in [deploy] means what it means at the top level
+    let f = site(
+        "[deploy]\nhost = \"cloudflare\"\ngo_pages = \"products\"\n",
+        Some("https://linh.example/"),
+    );
+    let (out, run) = build_host(&f, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("go/serum/index.html").is_file() && !out.join("go/shop").exists());
+    // in both places: an error at the second, not a silent choice
+    let f = site("go_pages = \"all\"", Some("https://linh.example/"));
+    let p = f.path().join("profile.toml");
+    let text = read(p.clone());
+    std::fs::write(&p, format!("{text}\n[deploy]\ngo_pages = false\n")).unwrap();
+    let (_, run) = build_host(&f, None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`go_pages` is set twice"),
+        "{}",
+        run.stderr
+    );
+    let at = format!("profile.toml:{}:12", line_of(&f, "go_pages = false"));
+    assert!(run.stderr.contains(&at), "{at}: {}", run.stderr);
+}
+
+#[test]
+fn a_creator_naming_the_host_given_by_the_flag_agrees_with_it() {
+    let tmp = agency(2, "[deploy]\nhost = \"nginx\"\n");
+    let dir = tmp.path().join("agency");
+    let p = dir.join("creators/c01/profile.toml");
+    let text = read(p.clone());
+    std::fs::write(&p, format!("{text}\n[deploy]\nhost = \"cloudflare\"\n")).unwrap();
+    let out = tmp.path().join("out");
+    let run = build_to(&dir, &out, &["-q", "--host", "cloudflare"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("_redirects").is_file());
+    // another host than the flag's is still refused, naming the flag
+    let run = build_to(&dir, &out, &["-q", "--host", "caddy"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("publishes to caddy (--host)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_split_shard_counts_its_own_rules_and_creators() {
+    // 12 creators with 250 pageless short links each: 3,000 rules, past
+    // Cloudflare's 2,000 for the whole agency, and under it per quarter
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("agency");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("agency.toml"),
+        "base_url = \"https://bio.example/{handle}/\"\ngo_pages = false\n",
+    )
+    .unwrap();
+    for i in 0..12 {
+        let h = format!("c{i:02}");
+        let c = dir.join("creators").join(&h);
+        std::fs::create_dir_all(&c).unwrap();
+        let mut profile = format!("name = \"C{i}\"\nhandle = \"{h}\"\n");
+        for l in 0..250 {
+            profile.push_str(&format!(
+                "[[links]]\nid = \"l{l}\"\ntitle = \"L{l}\"\nurl = \"https://l.example/{i}/{l}\"\n"
+            ));
+        }
+        std::fs::write(c.join("profile.toml"), profile).unwrap();
+    }
+    let run = build_to(&dir, &tmp.path().join("all"), &["--host", "cloudflare"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("host-redirects"), "{}", run.stderr);
+    for i in 1..=4 {
+        let out = tmp.path().join(format!("s{i}"));
+        let shard = format!("{i}/4");
+        let run = build_to(
+            &dir,
+            &out,
+            &["--shard", &shard, "--split", "--host", "cloudflare"],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let rules = read(out.join("_redirects"))
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .count();
+        assert!(rules <= 2000, "shard {i}: {rules} rules");
+        assert!(
+            !run.stderr.contains("host-redirects"),
+            "shard {i}: {}",
+            run.stderr
+        );
+        // the per-creator figures are this shard's: its files over its creators
+        let creators: f64 = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .count() as f64;
+        let files = walk(&out).len() as f64;
+        let want = format!("{:.1} files and", files / creators);
+        assert!(run.stderr.contains(&want), "{want}: {}", run.stderr);
+    }
+}
