@@ -26,11 +26,12 @@ date=2026-11-24
 work=$(mktemp -d)
 pids=()
 # a server's whole tree: wrangler runs under a subshell and starts workerd,
-# and killing the subshell alone left both running after CI
+# and killing the subshell alone left both running after CI; wrangler
+# ignores SIGTERM, and these servers hold nothing worth a clean shutdown
 kill_tree() {
   local c
   for c in $(pgrep -P "$1"); do kill_tree "$c"; done
-  kill "$1" 2>/dev/null || true
+  kill -KILL "$1" 2>/dev/null || true
 }
 cleanup() {
   for p in "${pids[@]}"; do kill_tree "$p"; done
