@@ -552,18 +552,12 @@ fn new_entry(
 /// split shard is a deployment of its own: its creators, and the redirect
 /// rules its own `_redirects` holds, not the agency's.
 fn output_stats(cache: &Cache, root: &[(String, u64)], host: Option<Host>, split: bool) -> Stats {
-    let mut s = Stats {
-        creators: cache
-            .creators
-            .values()
-            .filter(|e| e.output.is_some())
-            .count() as u64,
-        ..Stats::default()
-    };
+    let mut s = Stats::default();
     let mut root_entries = root.len() as u64 + 1; // the marker
     s.files += 1;
     for (handle, e) in cache.creators.iter().filter(|(_, e)| e.output.is_some()) {
         let w = &e.weight;
+        s.creators += 1;
         root_entries += 1;
         s.files += w.files;
         s.bytes += w.bytes;

@@ -92,6 +92,12 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
     // neither warning may suggest what the other one forbids.
     let files_over = l.files.filter(|lim| stats.files > *lim);
     let rules_over = l.redirects.filter(|lim| stats.redirect_rules > *lim);
+    // one site has nothing to shard: what makes it large is static/
+    let split = if stats.creators == 0 {
+        "publish fewer or smaller files from static/ (biopage copies them as they are)"
+    } else {
+        "split the agency into several deployments with --shard"
+    };
     let mut need = |value: u64, limit: u64| {
         // shards are chosen by a hash of the handle, so not exactly even:
         // leave a tenth of each deployment's room free
@@ -109,7 +115,7 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     thousands(limit)
                 ),
             )
-            .help(files_help(host, rules_over.is_some())),
+            .help(files_help(host, rules_over.is_some(), split)),
         );
     }
     if let Some(limit) = l.dir_entries.filter(|lim| stats.fullest_dir.0 > *lim) {
@@ -124,7 +130,7 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     thousands(limit)
                 ),
             )
-            .help("split the agency into several deployments with --shard (see docs/deploy.md)"),
+            .help(format!("{split} (see docs/deploy.md)")),
         );
     }
     if let Some(limit) = l.file_size.filter(|lim| stats.largest.0 > *lim) {
@@ -152,7 +158,9 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                     bytes(limit)
                 ),
             )
-            .help("split the agency into several deployments with --shard, or publish it on a host without a size limit (nginx, caddy, s3)"),
+            .help(format!(
+                "{split}, or publish it on a host without a size limit (nginx, caddy, s3)"
+            )),
         );
     }
     if let Some(limit) = rules_over {
@@ -167,9 +175,9 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
                 ),
             )
             .help(if files_over.is_some() {
-                "split the agency into several deployments with --shard, or publish with nginx or caddy, which take any number of rules and need no go pages"
+                format!("{split}, or publish with nginx or caddy, which take any number of rules and need no go pages")
             } else {
-                "set go_pages = \"all\" (every short link gets a page, and the pages answer past the limit), or publish with nginx or caddy, which take any number of rules"
+                "set go_pages = \"all\" (every short link gets a page, and the pages answer past the limit), or publish with nginx or caddy, which take any number of rules".into()
             }),
         );
     }
@@ -194,17 +202,6 @@ pub fn check(host: Host, stats: &Stats, at: Option<Loc>) -> Vec<Diagnostic> {
             }
         }
     }
-    if stats.creators == 0 {
-        // one site has nothing to shard: what makes it large is static/
-        for d in &mut out {
-            d.help = d.help.take().map(|h| {
-                h.replace(
-                    "split the agency into several deployments with --shard",
-                    "publish fewer or smaller files from static/ (biopage copies them as they are)",
-                )
-            });
-        }
-    }
     out.into_iter().map(|d| d.at(at.clone())).collect()
 }
 
@@ -219,11 +216,12 @@ pub fn host_file(dir: &std::path::Path) -> Option<Loc> {
     Some(Loc::file_only(&file))
 }
 
-fn files_help(host: Host, rules_over: bool) -> &'static str {
+/// `split`: how to make the output smaller (shards for an agency).
+fn files_help(host: Host, rules_over: bool, split: &str) -> String {
     match host {
-        Host::Cloudflare if rules_over => "split the agency into several deployments with --shard, or publish with nginx or caddy, which need no go pages (see docs/deploy.md)",
-        Host::Cloudflare => "go_pages = \"products\" or false writes fewer files (short links as _redirects rules), or split the agency into several deployments with --shard (see docs/deploy.md)",
-        _ => "split the agency into several deployments with --shard (see docs/deploy.md)",
+        Host::Cloudflare if rules_over => format!("{split}, or publish with nginx or caddy, which need no go pages (see docs/deploy.md)"),
+        Host::Cloudflare => format!("go_pages = \"products\" or false writes fewer files (short links as _redirects rules), or {split} (see docs/deploy.md)"),
+        _ => format!("{split} (see docs/deploy.md)"),
     }
 }
 

@@ -57,8 +57,9 @@ impl Host {
     }
 
     /// A host's name as people write it: any case, `_` or a space for
-    /// `-` (`GitHub_Pages`), and the product names `cloudflare-pages` and
-    /// `gh-pages`. Nothing else: a misspelling gets "did you mean".
+    /// `-` (`GitHub_Pages`), and the product names `cloudflare-pages`,
+    /// `gh-pages` and `github`. Nothing else: a misspelling gets "did you
+    /// mean".
     pub fn parse(name: &str) -> Option<Host> {
         let word: String = name
             .trim()

@@ -213,3 +213,31 @@ fn numbers_read_as_people_write_them() {
     assert_eq!(limits::bytes(512), "512 bytes");
     assert_eq!(limits::bytes(25 * 1024 * 1024), "25.0 MiB");
 }
+
+#[test]
+fn one_site_past_a_limit_is_told_to_publish_less_not_to_shard() {
+    let site = Stats {
+        files: 25_000,
+        bytes: 2_000_000_000,
+        creators: 0,
+        ..Stats::default()
+    };
+    let w = limits::check(Host::GithubPages, &site, None);
+    assert!(!w.is_empty());
+    for d in &w {
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("static/") && !help.contains("--shard"),
+            "{}: {help}",
+            d.code
+        );
+    }
+    let agency = Stats {
+        creators: 100,
+        ..site
+    };
+    for d in limits::check(Host::GithubPages, &agency, None) {
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("--shard"), "{}: {help}", d.code);
+    }
+}

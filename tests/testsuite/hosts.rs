@@ -506,6 +506,12 @@ fn host_limits_are_warnings_with_codes_and_numbers() {
 
 /// An agency of `n` creators with a link and a product each.
 fn agency(n: usize, agency_toml: &str) -> tempfile::TempDir {
+    agency_of(n, agency_toml, 1)
+}
+
+/// An agency of `n` creators with `links` links (the first `l`, then
+/// `l1`, `l2` …) and a product each.
+fn agency_of(n: usize, agency_toml: &str, links: usize) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("agency");
     std::fs::create_dir_all(&dir).unwrap();
@@ -518,11 +524,17 @@ fn agency(n: usize, agency_toml: &str) -> tempfile::TempDir {
         let h = format!("c{i:02}");
         let c = dir.join("creators").join(&h);
         std::fs::create_dir_all(&c).unwrap();
-        std::fs::write(
-            c.join("profile.toml"),
-            format!("name = \"C{i}\"\nhandle = \"{h}\"\n[[links]]\nid = \"l\"\ntitle = \"L\"\nurl = \"https://l.example/{i}\"\n"),
-        )
-        .unwrap();
+        let mut profile = format!("name = \"C{i}\"\nhandle = \"{h}\"\n");
+        for k in 0..links {
+            let (id, path) = match k {
+                0 => ("l".to_string(), i.to_string()),
+                k => (format!("l{k}"), format!("{i}/{k}")),
+            };
+            profile.push_str(&format!(
+                "[[links]]\nid = \"{id}\"\ntitle = \"L\"\nurl = \"https://l.example/{path}\"\n"
+            ));
+        }
+        std::fs::write(c.join("profile.toml"), profile).unwrap();
         std::fs::write(
             c.join("products.toml"),
             format!("[[products]]\nid = \"p\"\ntitle = \"P\"\nurl = \"https://p.example/{i}\"\n"),
@@ -685,28 +697,11 @@ fn a_creator_naming_the_host_given_by_the_flag_agrees_with_it() {
 
 #[test]
 fn a_split_shard_counts_its_own_rules_and_creators() {
-    // 12 creators with 250 pageless short links each: 3,000 rules, past
-    // Cloudflare's 2,000 for the whole agency, and under it per quarter
-    let tmp = tempfile::tempdir().unwrap();
+    // 12 creators with 250 pageless short links each (and a product): over
+    // 3,000 rules, past Cloudflare's 2,000 for the whole agency, and under
+    // it per quarter
+    let tmp = agency_of(12, "go_pages = false", 250);
     let dir = tmp.path().join("agency");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("agency.toml"),
-        "base_url = \"https://bio.example/{handle}/\"\ngo_pages = false\n",
-    )
-    .unwrap();
-    for i in 0..12 {
-        let h = format!("c{i:02}");
-        let c = dir.join("creators").join(&h);
-        std::fs::create_dir_all(&c).unwrap();
-        let mut profile = format!("name = \"C{i}\"\nhandle = \"{h}\"\n");
-        for l in 0..250 {
-            profile.push_str(&format!(
-                "[[links]]\nid = \"l{l}\"\ntitle = \"L{l}\"\nurl = \"https://l.example/{i}/{l}\"\n"
-            ));
-        }
-        std::fs::write(c.join("profile.toml"), profile).unwrap();
-    }
     let run = build_to(&dir, &tmp.path().join("all"), &["--host", "cloudflare"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("host-redirects"), "{}", run.stderr);
