@@ -17,6 +17,10 @@ use tera::{Context, Tera};
 
 pub struct Renderer {
     tera: Tera,
+    /// The same templates with the line breaks between their tags taken
+    /// out ([`compact_template`]), when every template is biopage's own:
+    /// their pages need no minify-html pass (see [`Renderer::render`]).
+    compact: Option<Tera>,
     /// The theme's CSS, minified once per build.
     pub css: String,
     /// `'sha256-…'` of the theme's stylesheet alone (pages without `[style]`).
@@ -36,9 +40,7 @@ impl Renderer {
     /// `themes::site_templates`), which win over the theme's.
     pub fn new(theme: &Theme, site_templates: &[SiteTemplate]) -> Result<Renderer, Diagnostics> {
         let mut diags = Diagnostics::default();
-        let mut tera = Tera::new();
-        tera.set_fallback_prefixes(["theme/", "builtin/"])
-            .map_err(|e| one(template_error("biopage", &e)))?;
+        let mut tera = new_tera()?;
         let mut all: Vec<(String, String, Option<std::path::PathBuf>)> = Vec::new();
         for (name, src) in PARTIALS {
             all.push((format!("builtin/{name}"), src.to_string(), None));
@@ -83,8 +85,26 @@ impl Renderer {
         let go_builtin = !all
             .iter()
             .any(|(name, _, _)| name == "go.html" || name == "theme/go.html");
+        let builtin = site_templates.is_empty()
+            && theme
+                .templates
+                .iter()
+                .all(|(_, src)| matches!(src, std::borrow::Cow::Borrowed(_)));
+        let compact = if builtin {
+            let mut compact = new_tera()?;
+            compact.set_escape_fn(escape_minimal);
+            for (name, src, _) in &all {
+                compact
+                    .add_raw_template(name, &compact_template(src))
+                    .map_err(|e| one(template_error(name, &e)))?;
+            }
+            Some(compact)
+        } else {
+            None
+        };
         Ok(Renderer {
             tera,
+            compact,
             css,
             style_hash,
             fingerprint,
@@ -141,12 +161,21 @@ impl Renderer {
     /// a creator's main page costs more CPU than rendering it (minify-html
     /// builds the whole document), which some agencies will not pay, as
     /// Hugo and Zola do not by default.
+    ///
+    /// biopage's own templates are minified once, when they are loaded
+    /// ([`compact_template`]), and their pages are not passed through
+    /// minify-html again: that pass cost a fifth of a large agency's build
+    /// and took out little more than the `&amp;` and quotes of values (the
+    /// tests hold that minify-html sees the same document either way). A
+    /// site's or theme's own templates may put line breaks where they
+    /// matter, so their pages go through minify-html.
     fn render(&self, name: &str, ctx: &Context, minify_html: bool) -> Result<String, Diagnostic> {
-        let html = self
-            .tera
-            .render(name, ctx)
-            .map_err(|e| template_error(name, &e))?;
-        Ok(if minify_html { minify(&html) } else { html })
+        let render = |tera: &Tera| tera.render(name, ctx).map_err(|e| template_error(name, &e));
+        match (&self.compact, minify_html) {
+            (_, false) => render(&self.tera),
+            (Some(compact), true) => render(compact),
+            (None, true) => Ok(minify(&render(&self.tera)?)),
+        }
     }
 
     pub fn page(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -211,8 +240,9 @@ impl Renderer {
 /// most of it minify-html's fixed cost per document; docs/benchmarks.md). With the built-in `go.html`
 /// the page is rendered and minified once per creator and `rel`, with
 /// markers where the title and the destination go; each short link then
-/// splices in its own values, escaped for where the marker sits (text, or
-/// a double-quoted attribute). A site or theme with its own `go.html` may
+/// splices in its own values, escaped as the built-in templates escape
+/// values ([`escape_minimal`]; a marker may sit only in text or a
+/// double-quoted attribute). A site or theme with its own `go.html` may
 /// filter or test those values, so its pages are rendered one by one.
 pub struct GoPages<'r> {
     renderer: &'r Renderer,
@@ -254,9 +284,9 @@ impl GoPages<'_> {
         }
         let i = usize::from(go.sponsored);
         if self.skeletons[i].is_none() {
-            // minified whatever `minify_html` says: the splicing follows
-            // minify-html's escaping, and a page this small costs nothing
-            // to read minified
+            // minified whatever `minify_html` says: the slots are filled
+            // with the minified templates' escaping, and a page this small
+            // costs nothing to read minified
             let marked = self.render_values(TITLE_MARK, TARGET_MARK, go.sponsored, true)?;
             self.skeletons[i] = Some(split_marked(&marked));
         }
@@ -366,22 +396,191 @@ fn fill(pieces: &[Piece], title: &str, target: &str) -> String {
     for p in pieces {
         match *p {
             Piece::Literal(ref s) => out.push_str(s),
-            Piece::Value(slot, escape) => {
-                let value = match slot {
+            // the escaping of the built-in templates, right for text and
+            // double-quoted attributes alike, the only places a slot sits
+            Piece::Value(slot, _) => escape_pieces(
+                match slot {
                     Slot::Title => title,
                     Slot::Target => target,
-                };
-                match escape {
-                    Escape::Text => html_escape::encode_text_to_string(value, &mut out),
-                    Escape::Attribute => {
-                        html_escape::encode_double_quoted_attribute_to_string(value, &mut out)
-                    }
-                };
-            }
+                },
+                |piece| out.push_str(piece),
+            ),
         }
     }
     out
 }
+
+fn new_tera() -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    tera.set_fallback_prefixes(["theme/", "builtin/"])
+        .map_err(|e| one(template_error("biopage", &e)))?;
+    Ok(tera)
+}
+
+/// A template minified where it is loaded, its tera tags left as they are:
+/// in its markup, every run of whitespace that holds a line break and has
+/// markup on both sides (a tag's `>` or the end of a tera tag or comment
+/// before it; `<` or the start of a tera tag or comment after it; or either
+/// end of the template) is taken out, and a literal attribute value of
+/// plain characters (`class="btn"`) loses its quotes. The built-in
+/// templates put a line break only between block elements, where it
+/// renders as nothing; whitespace within a line or beside a printed value
+/// (`{{ … }}`) is kept. The tests hold every built-in theme's pages to the
+/// document minify-html makes of them.
+pub(crate) fn compact_template(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    loop {
+        let tag = ["{{", "{%", "{#"]
+            .iter()
+            .filter_map(|open| rest.find(open))
+            .min()
+            .unwrap_or(rest.len());
+        let (text, tail) = rest.split_at(tag);
+        compact_markup(&unquote(text), tail, &mut out);
+        if tail.is_empty() {
+            return out;
+        }
+        let close = match &tail[..2] {
+            "{{" => "}}",
+            "{%" => "%}",
+            _ => "#}",
+        };
+        let end = tail[2..].find(close).map_or(tail.len(), |i| i + 4);
+        out.push_str(&tail[..end]);
+        rest = &tail[end..];
+    }
+}
+
+/// [`compact_template`]'s whitespace rule over one stretch of markup,
+/// `next` being the template after it.
+fn compact_markup(text: &str, next: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_whitespace()) {
+        out.push_str(&rest[..start]);
+        let from = &rest[start..];
+        let len = from
+            .find(|c: char| !c.is_ascii_whitespace())
+            .unwrap_or(from.len());
+        let (run, after) = from.split_at(len);
+        let after = if after.is_empty() { next } else { after };
+        let markup_before =
+            out.is_empty() || out.ends_with('>') || out.ends_with("%}") || out.ends_with("#}");
+        let markup_after = after.is_empty()
+            || after.starts_with('<')
+            || after.starts_with("{%")
+            || after.starts_with("{#");
+        if !(run.contains('\n') && markup_before && markup_after) {
+            out.push_str(run);
+        }
+        rest = &from[len..];
+    }
+    out.push_str(rest);
+}
+
+/// `name="value"` as `name=value` where the value is plain (letters,
+/// digits, `_:.#/+-`, not ending in `/`) and a space or `>` follows.
+fn unquote(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |v: &str| {
+        !v.is_empty()
+            && !v.ends_with('/')
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_:.#/+-".contains(&b))
+    };
+    if !text.contains("=\"") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("=\"") {
+        let after = &rest[i + 2..];
+        out.push_str(&rest[..i + 1]);
+        match after.find('"') {
+            Some(j)
+                if plain(&after[..j])
+                    && after[j + 1..]
+                        .starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) =>
+            {
+                out.push_str(&after[..j]);
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('"');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// tera's escaping for the built-in templates when minified, which print
+/// values only as text and in double-quoted attributes: `<` and `"` always,
+/// `&` only where it could begin a character reference (before `#`, before
+/// letters and digits ending in `;`, or before one of the names HTML still
+/// reads without a `;`), so that a tracked URL keeps its plain `&`s as
+/// minify-html would write them.
+fn escape_minimal(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    escape_pieces(input, |piece| {
+        if result.is_ok() {
+            result = out.write_all(piece.as_bytes());
+        }
+    });
+    result
+}
+
+/// [`escape_minimal`] as the pieces of text it writes, in order.
+fn escape_pieces<'a>(input: &'a str, mut emit: impl FnMut(&'a str)) {
+    let mut last = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let with = match b {
+            b'<' => "&lt;",
+            b'"' => "&#34;",
+            b'&' if ampersand_is_a_reference(&input[i + 1..]) => "&amp;",
+            _ => continue,
+        };
+        emit(&input[last..i]);
+        emit(with);
+        last = i + 1;
+    }
+    emit(&input[last..]);
+}
+
+/// Whether `&` followed by `after` could be read as a character reference.
+fn ampersand_is_a_reference(after: &str) -> bool {
+    if after.starts_with('#') {
+        return true;
+    }
+    let name_len = after
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(after.len());
+    if name_len == 0 {
+        return false;
+    }
+    if after[name_len..].starts_with(';') {
+        return true;
+    }
+    LEGACY_ENTITIES
+        .iter()
+        .any(|name| after[..name_len].starts_with(name))
+}
+
+/// The named character references HTML reads without a closing `;` (the
+/// WHATWG list; every other name needs its `;`).
+const LEGACY_ENTITIES: &[&str] = &[
+    "AElig", "AMP", "Aacute", "Acirc", "Agrave", "Aring", "Atilde", "Auml", "COPY", "Ccedil",
+    "ETH", "Eacute", "Ecirc", "Egrave", "Euml", "GT", "Iacute", "Icirc", "Igrave", "Iuml", "LT",
+    "Ntilde", "Oacute", "Ocirc", "Ograve", "Oslash", "Otilde", "Ouml", "QUOT", "REG", "THORN",
+    "Uacute", "Ucirc", "Ugrave", "Uuml", "Yacute", "aacute", "acirc", "acute", "aelig", "agrave",
+    "amp", "aring", "atilde", "auml", "brvbar", "ccedil", "cedil", "cent", "copy", "curren", "deg",
+    "divide", "eacute", "ecirc", "egrave", "eth", "euml", "frac12", "frac14", "frac34", "gt",
+    "iacute", "icirc", "iexcl", "igrave", "iquest", "iuml", "laquo", "lt", "macr", "micro",
+    "middot", "nbsp", "not", "ntilde", "oacute", "ocirc", "ograve", "ordf", "ordm", "oslash",
+    "otilde", "ouml", "para", "plusmn", "pound", "quot", "raquo", "reg", "sect", "shy", "sup1",
+    "sup2", "sup3", "szlig", "thorn", "times", "uacute", "ucirc", "ugrave", "uml", "uuml",
+    "yacute", "yen", "yuml",
+];
 
 fn one(d: Diagnostic) -> Diagnostics {
     Diagnostics(vec![d])
@@ -514,7 +713,7 @@ mod tests {
             "made before a plain link needed it"
         );
         assert!(
-            html.contains(r#"href="https://shop.example/p?a=1&amp;b=2""#),
+            html.contains(r#"href="https://shop.example/p?a=1&b=2""#),
             "{html}"
         );
         assert!(html.contains("rel=\"sponsored noopener\""), "{html}");
@@ -567,8 +766,354 @@ mod tests {
             let mut go = renderer.go_pages(&resolved.pages[0]);
             let spliced = go.render(&r).unwrap();
             prop_assert!(go.skeletons[usize::from(sponsored)].as_ref().is_some_and(Option::is_some));
-            prop_assert_eq!(minify(&spliced), go.render_one(&r).unwrap());
+            prop_assert_eq!(minify(&spliced), minify(&go.render_one(&r).unwrap()));
         }
+    }
+
+    /// A site with every part a built-in page has: a Markdown bio with a
+    /// list and code, socials, featured, grouped, sponsored and sensitive
+    /// links, and products with prices, codes, descriptions and reviews, in
+    /// Vietnamese, Chinese and emoji, and text that looks like markup.
+    const RICH_PROFILE: &str = r#"
+name = "Nguyễn Thị <Linh> & 小红 🌸 \"Review\" 'thật'"
+handle = "linh"
+base_url = "https://linh.example/"
+language = "vi"
+bio = """
+Review **thật** & không quảng cáo trá hình: a &amp; b, 5 < 6 > 4, &copy 2026 ©.
+
+- một
+- hai `code & <b>`
+
+```
+khối  mã
+  giữ  khoảng trắng
+```
+
+[TikTok](https://www.tiktok.com/@linh?x=1&copy=2)
+"""
+
+[disclosure]
+text = "Liên kết tiếp thị & quảng cáo: <b>không</b> đổi giá."
+
+[[socials]]
+platform = "tiktok"
+url = "https://www.tiktok.com/@linh"
+
+[[socials]]
+platform = "email"
+url = "mailto:a@linh.example"
+label = "Email \"hợp tác\" & <làm việc>"
+
+[[links]]
+id = "shop"
+title = "🛍️ Gian hàng & ưu đãi <mới> &lt; &#39; &notit; &amp"
+url = "https://shopee.vn/linh?a=1&b=2&lt=3&amp;c&reg=4"
+featured = true
+
+[[links]]
+id = "grouped"
+title = "在 中文 里 的 链接"
+url = "https://example.cn/路径?q=中文&sect=1"
+group = "Nhóm \"một\" & <hai>"
+
+[[links]]
+id = "age"
+title = "Rượu vang"
+url = "https://wine.example/?a=1&b=2"
+group = "Nhóm \"một\" & <hai>"
+sensitive = true
+sponsored = true
+
+"#;
+
+    const RICH_PRODUCTS: &str = r#"
+[[products]]
+id = "serum"
+title = "Serum B5 <phục hồi> & \"30ml\""
+url = "https://shopee.vn/product/1/2?sp_atk=a&copy=b"
+price = 289000
+compare_at_price = 350000
+currency = "VND"
+coupon = "LINH&10"
+review = "https://www.tiktok.com/@linh/video/1?a=1&b=2"
+description = "Cứu tinh cho da **sau mụn** & <b>dịu</b> đỏ."
+featured = true
+sponsored = true
+
+[[products]]
+id = "tea"
+title = "绿茶 🍵"
+url = "https://tea.example/p?id=1&not=2"
+price = 12.5
+currency = "USD"
+sensitive = true
+"#;
+
+    fn theme_names() -> Vec<&'static str> {
+        crate::themes::builtin_names().map(|(n, _)| n).collect()
+    }
+
+    fn themed_site(dir: &std::path::Path, theme: &str) -> (Renderer, crate::resolve::Resolved) {
+        let (_, resolved) =
+            crate::pipeline::prepare(dir, None, &crate::resolve::Options::default())
+                .unwrap_or_else(|d| panic!("{d:?}"));
+        let theme = crate::themes::find(None, dir, theme).unwrap();
+        (Renderer::new(&theme, &[]).unwrap(), resolved)
+    }
+
+    /// `Err` with where two pages first differ, in a few words.
+    fn same(a: &str, b: &str) -> Result<(), String> {
+        let i = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        if i == a.len() && i == b.len() {
+            return Ok(());
+        }
+        let around = |s: &str| {
+            let from = s.floor_char_boundary(i.saturating_sub(80));
+            let to = s.ceil_char_boundary((i + 80).min(s.len()));
+            s[from..to].to_string()
+        };
+        Err(format!(
+            "differ at byte {i}:\n  {}\n  {}",
+            around(a),
+            around(b)
+        ))
+    }
+
+    /// The page as the built-in templates print it minified, and as their
+    /// own text prints it through minify-html.
+    fn both_ways(renderer: &Renderer, page: &Page) -> (String, String) {
+        let compact = renderer.page(page).unwrap();
+        let ctx = renderer.context(page);
+        let full = minify(&renderer.tera.render("index.html", &ctx).unwrap());
+        (compact, full)
+    }
+
+    #[test]
+    fn every_builtin_theme_prints_the_document_minify_html_makes() {
+        let rich = tempfile::tempdir().unwrap();
+        std::fs::write(rich.path().join("profile.toml"), RICH_PROFILE).unwrap();
+        std::fs::write(rich.path().join("products.toml"), RICH_PRODUCTS).unwrap();
+        let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        for dir in [rich.path(), example.as_path()] {
+            for theme in theme_names() {
+                let (renderer, resolved) = themed_site(dir, theme);
+                assert!(renderer.compact.is_some(), "{theme}");
+                for page in &resolved.pages {
+                    let (compact, full) = both_ways(&renderer, page);
+                    // the same document: minify-html makes the same bytes of both
+                    if let Err(e) = same(&minify(&compact), &full) {
+                        panic!("{theme} {}: {e}", page.path);
+                    }
+                    // and little is left to take out
+                    assert!(
+                        compact.len() as f64 <= full.len() as f64 * 1.03,
+                        "{theme} {}: {} bytes against minify-html's {}",
+                        page.path,
+                        compact.len(),
+                        full.len()
+                    );
+                }
+                let nf = renderer.not_found(&resolved.pages[0]).unwrap();
+                let ctx = renderer.small_context(&resolved.pages[0]);
+                let full = minify(&renderer.tera.render("404.html", &ctx).unwrap());
+                if let Err(e) = same(&minify(&nf), &full) {
+                    panic!("{theme} 404: {e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_sites_own_templates_are_minified_by_minify_html() {
+        let (_dir, renderer, resolved) = site(Some("<p>\n  {{ go.title }}\n</p>\n"));
+        assert!(renderer.compact.is_none());
+        let html = renderer.page(&resolved.pages[0]).unwrap();
+        assert_eq!(html, minify(&html));
+        let mut page = resolved.pages[0].clone();
+        page.minify_html = false;
+        assert!(renderer.page(&page).unwrap().contains(">\n<"));
+    }
+
+    #[test]
+    fn templates_lose_line_breaks_between_tags_and_quotes_of_plain_values() {
+        assert_eq!(
+            compact_template("<ul class=\"list\">\n  <li>{{ a }}\n</li>\n</ul>\n"),
+            "<ul class=list><li>{{ a }}\n</li></ul>"
+        );
+        // within a line, beside a value, and inside tera tags: kept
+        assert_eq!(
+            compact_template("<b>x</b> <i>y</i>\n{{ v }}\n<a title=\"a b\" id=\"x/\">"),
+            "<b>x</b> <i>y</i>\n{{ v }}\n<a title=\"a b\" id=\"x/\">"
+        );
+        assert_eq!(
+            compact_template("{% set c = \"btn\" %}\n{% if x==\"y\" %}\n<p class=\"{{ c }}\" id=\"a\"/>{% endif %}"),
+            "{% set c = \"btn\" %}{% if x==\"y\" %}<p class=\"{{ c }}\" id=\"a\"/>{% endif %}"
+        );
+    }
+
+    /// Where each `{{ … }}` of a template sits: `'t'` text, `'"'` a
+    /// double-quoted attribute, `'<'` elsewhere in a tag, `'\''` a
+    /// single-quoted attribute, `'r'` the text of a script or style.
+    fn value_places(src: &str) -> Vec<(char, &str)> {
+        let mut places = Vec::new();
+        let (mut state, mut raw) = ('t', false);
+        let mut i = 0;
+        while i < src.len() {
+            let rest = &src[i..];
+            if let Some(open) = ["{{", "{%", "{#"].into_iter().find(|o| rest.starts_with(o)) {
+                let close = match open {
+                    "{{" => "}}",
+                    "{%" => "%}",
+                    _ => "#}",
+                };
+                let end = rest.find(close).unwrap() + 2;
+                if open == "{{" {
+                    places.push((if raw && state == 't' { 'r' } else { state }, &rest[..end]));
+                }
+                i += end;
+                continue;
+            }
+            let c = rest.chars().next().unwrap();
+            state = match (state, c) {
+                ('t', '<') => {
+                    let lower = rest.to_ascii_lowercase();
+                    raw = lower.starts_with("<script") || lower.starts_with("<style");
+                    '<'
+                }
+                ('<', '>') => 't',
+                ('<', '"') => '"',
+                ('<', '\'') => '\'',
+                ('"', '"') | ('\'', '\'') => '<',
+                (s, _) => s,
+            };
+            i += c.len_utf8();
+        }
+        places
+    }
+
+    #[test]
+    fn builtin_templates_print_values_only_in_text_and_double_quotes() {
+        // what escape_minimal is safe for: no value in an unquoted or
+        // single-quoted attribute, nor in a script or style but `| safe`
+        let themes = theme_names().into_iter().flat_map(|n| {
+            crate::themes::find(None, std::path::Path::new("."), n)
+                .unwrap()
+                .templates
+        });
+        let all = PARTIALS
+            .iter()
+            .map(|(n, s)| (n.to_string(), std::borrow::Cow::Borrowed(*s)))
+            .chain(themes);
+        let mut values = 0;
+        for (name, src) in all {
+            for (place, value) in value_places(&src) {
+                values += 1;
+                let safe = value.replace(' ', "").contains("|safe");
+                // analytics attributes' names are biopage's own (data-domain…)
+                let attribute_name = value == "{{ a[0] }}";
+                assert!(
+                    matches!(place, 't' | '"') || (place == 'r' && safe) || attribute_name,
+                    "{name}: {value} printed at '{place}'"
+                );
+            }
+        }
+        assert!(values > 100, "{values}");
+        assert_eq!(
+            value_places("<a href={{ a }} title='{{ b }}' {{ c }}><script>{{ d }}</script>{{ e }}"),
+            vec![
+                ('<', "{{ a }}"),
+                ('\'', "{{ b }}"),
+                ('<', "{{ c }}"),
+                ('r', "{{ d }}"),
+                ('t', "{{ e }}")
+            ]
+        );
+    }
+
+    fn escaped(v: &str) -> String {
+        let mut out = Vec::new();
+        escape_minimal(v, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn ampersands_are_escaped_only_where_html_would_read_a_reference() {
+        assert_eq!(
+            escaped("https://a.example/?x=1&utm_source=bio&b"),
+            "https://a.example/?x=1&utm_source=bio&b"
+        );
+        assert_eq!(
+            escaped("&copy=1 &amp &#39; &x; < \" ' >"),
+            "&amp;copy=1 &amp;amp &amp;#39; &amp;x; &lt; &#34; ' >"
+        );
+        assert_eq!(escaped("a & b &"), "a & b &");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// However a value is made, escape_minimal's text reads as the
+        /// value in text and in a double-quoted attribute, as minify-html
+        /// (which follows HTML's reading of references) sees it.
+        #[test]
+        fn minimal_escaping_reads_as_the_value(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(LEGACY_ENTITIES).prop_map(|n| format!("&{n}")),
+                    Just("&amp;".to_string()),
+                    Just("&#".to_string()),
+                    Just("&#x27;".to_string()),
+                    Just("&notin;".to_string()),
+                    "[a-zA-Z0-9=;&<>\"' /ễ中😀]{0,6}",
+                ],
+                0..8,
+            ),
+        ) {
+            let v = parts.concat();
+            let doc = |e: &str| format!("<p title=\"{e}\">{e}</p><a href=\"{e}\">{e}</a>");
+            let standard = html_escape::encode_double_quoted_attribute(&v)
+                .replace('<', "&lt;");
+            prop_assert_eq!(minify(&doc(&escaped(&v))), minify(&doc(&standard)));
+        }
+
+        /// Any text in any value the main page prints makes the same
+        /// document either way.
+        #[test]
+        fn compact_pages_are_minify_htmls_for_any_text(
+            name in "[ a-zA-Z0-9&<>\"';#=·…ễửđ中文😀\t\n]{1,20}",
+            title in "[ a-zA-Z&<>\"';#=ễ中😀]{0,20}",
+            query in "[a-zA-Z0-9&;#=%]{0,20}",
+            theme in prop::sample::select(theme_names()),
+        ) {
+            let (dir, _, _) = &*RICH.with(|r| r.clone());
+            let (renderer, resolved) = themed_site(dir.path(), theme);
+            let mut page = resolved.pages[0].clone();
+            page.name = name;
+            page.description = title.clone();
+            for l in page.groups.iter_mut().flat_map(|g| g.links.iter_mut()).chain(page.featured.iter_mut()) {
+                l.title = title.clone();
+                l.href = format!("https://a.example/?{query}");
+            }
+            for p in &mut page.products {
+                p.item.title = title.clone();
+                p.item.href = format!("https://b.example/?{query}");
+                p.coupon = Some(query.clone());
+            }
+            let (compact, full) = both_ways(&renderer, &page);
+            if let Err(e) = same(&minify(&compact), &full) {
+                prop_assert!(false, "{theme}: {e}");
+            }
+        }
+    }
+
+    thread_local! {
+        static RICH: std::rc::Rc<(tempfile::TempDir, (), ())> = {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("profile.toml"), RICH_PROFILE).unwrap();
+            std::fs::write(dir.path().join("products.toml"), RICH_PRODUCTS).unwrap();
+            std::rc::Rc::new((dir, (), ()))
+        };
     }
 
     thread_local! {

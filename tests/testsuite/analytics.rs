@@ -34,7 +34,8 @@ fn plausible_script_click_reporter_and_policy() {
         select_attr(&html, "script:not([src])", "data-channel"),
         vec!["bio"]
     );
-    let inline = between(&html, "data-handle=linhreview>", "</script>");
+    let tag = between(&html, "<script data-handle", ">");
+    let inline = between(&html, &format!("<script data-handle{tag}>"), "</script>");
     assert!(inline.contains("a[data-id]"));
     assert!(inline.len() < 1024);
     let hash = format!(
