@@ -17,9 +17,9 @@ use tera::{Context, Tera};
 
 pub struct Renderer {
     tera: Tera,
-    /// The same templates with the line breaks between their tags taken
-    /// out ([`compact_template`]), when every template is biopage's own:
-    /// their pages need no minify-html pass (see [`Renderer::render`]).
+    /// The same templates minified ([`compact_template`]) and printing
+    /// values with [`escape_minimal`], when every template is biopage's
+    /// own: their pages need no minify-html pass (see [`Renderer::render`]).
     compact: Option<Tera>,
     /// The theme's CSS, minified once per build.
     pub css: String,
@@ -164,9 +164,9 @@ impl Renderer {
     ///
     /// biopage's own templates are minified once, when they are loaded
     /// ([`compact_template`]), and their pages are not passed through
-    /// minify-html again: that pass cost a fifth of a large agency's build
-    /// and took out little more than the `&amp;` and quotes of values (the
-    /// tests hold that minify-html sees the same document either way). A
+    /// minify-html again: that pass cost about a third of a large agency's
+    /// CPU, and now takes out only the quotes around values (the tests hold
+    /// that minify-html makes the same document of either page). A
     /// site's or theme's own templates may put line breaks where they
     /// matter, so their pages go through minify-html.
     fn render(&self, name: &str, ctx: &Context, minify_html: bool) -> Result<String, Diagnostic> {
