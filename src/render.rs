@@ -33,6 +33,10 @@ pub struct Renderer {
     go_builtin: bool,
 }
 
+/// Names how [`compact_template`] and [`escape_minimal`] write a page:
+/// change it with them, so incremental builds render kept pages again.
+const COMPACT_SCHEME: &str = "compact-1";
+
 const GENERATOR: &str = concat!("biopage ", env!("CARGO_PKG_VERSION"));
 
 impl Renderer {
@@ -80,8 +84,6 @@ impl Renderer {
             h.update(src.as_bytes());
             h.update([0]);
         }
-        h.update(css.as_bytes());
-        let fingerprint = format!("{:x}", h.finalize());
         let go_builtin = !all
             .iter()
             .any(|(name, _, _)| name == "go.html" || name == "theme/go.html");
@@ -102,6 +104,15 @@ impl Renderer {
         } else {
             None
         };
+        h.update(css.as_bytes());
+        // the same templates make other bytes minified where they are
+        // loaded: a page kept from an older build is rendered again
+        h.update(if compact.is_some() {
+            COMPACT_SCHEME
+        } else {
+            "minify-html"
+        });
+        let fingerprint = format!("{:x}", h.finalize());
         Ok(Renderer {
             tera,
             compact,
