@@ -110,6 +110,46 @@ pids+=($!)
 python3 scripts/host_http_check.py 'cloudflare (go_pages = "products")' "http://127.0.0.1:$p" \
   "$work/cloudflare-products" "$work/expect.json" || { cat "$work/wrangler-products.log" >&2; exit 1; }
 
+echo "== agency: each creator's assets cached for a year (workerd, Netlify's parser)"
+agency=$work/agency-src
+for h in an bao; do
+  mkdir -p "$agency/creators/$h"
+  printf 'name = "%s"\nhandle = "%s"\n[[links]]\nid = "l"\ntitle = "L"\nurl = "https://l.example/%s"\n' \
+    "$h" "$h" "$h" >"$agency/creators/$h/profile.toml"
+done
+printf 'base_url = "https://bio.example/{handle}/"\n' >"$agency/agency.toml"
+"$bin" build "$agency" -o "$work/agency-cloudflare" --date "$date" -q --host cloudflare
+"$bin" build "$agency" -o "$work/agency-netlify" --date "$date" -q --host netlify
+p=$(port)
+(cd "$work" && WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true \
+  CLOUDFLARE_CF_FETCH_ENABLED=false CI=true NO_COLOR=1 \
+  "$wrangler" pages dev "$work/agency-cloudflare" --ip 127.0.0.1 --port "$p" \
+  --compatibility-date "$compat" --show-interactive-dev-session=false >"$work/wrangler-agency.log" 2>&1) &
+pids+=($!)
+python3 - "http://127.0.0.1:$p" "$work/agency-cloudflare" an bao <<'PY' || { cat "$work/wrangler-agency.log" >&2; exit 1; }
+import os, sys, time, urllib.request
+base, out, handles = sys.argv[1], sys.argv[2], sys.argv[3:]
+def cache(path):
+    with urllib.request.urlopen(base + path, timeout=10) as r:
+        assert r.status == 200, (path, r.status)
+        return r.headers.get("Cache-Control", "")
+for _ in range(120):  # wrangler takes a while to start
+    try:
+        cache("/an/")
+        break
+    except OSError:
+        time.sleep(0.5)
+assets = 0
+for h in handles:
+    for f in sorted(os.listdir(os.path.join(out, h, "assets"))):
+        assets += 1
+        assert "immutable" in cache(f"/{h}/assets/{f}"), (h, f, cache(f"/{h}/assets/{f}"))
+    assert "immutable" not in cache(f"/{h}/"), h
+assert assets, "no assets"
+print(f"cloudflare (agency): {assets} assets of {len(handles)} creators cached for a year, their pages not")
+PY
+node hosts/netlify-agency-check.mjs "$work/agency-netlify" an bao
+
 echo "== netlify: Netlify's redirect and headers parsers"
 build netlify
 node hosts/netlify-check.mjs "$work/netlify" "$work/expect.json"
@@ -180,9 +220,11 @@ import json, os, sys, urllib.parse
 work = sys.argv[1]
 links = {urllib.parse.urlsplit(r["short"]).path: r["tagged"]
          for r in json.load(open(os.path.join(work, "agency-links.json"))) if r["short"] and r["channel"] == "bio"}
-headers = {}
+headers, rule = {}, None
 for line in open(os.path.join(work, "agency-default", "_headers")):
-    if line.startswith(" "):
+    if not line.startswith(" "):
+        rule = line.strip()
+    elif rule == "/*":
         k, v = line.strip().split(": ", 1)
         headers[k] = v
 creators = sorted(d for d in os.listdir(os.path.join(work, "agency-default"))

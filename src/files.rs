@@ -19,8 +19,24 @@ pub fn headers(
     )
 }
 
-/// The security headers alone (agencies: one rule for every creator).
-pub fn security_headers(
+/// `_headers` for an agency: the security headers on every path, and each
+/// creator's fingerprinted `assets/*` cached for a year, in one rule for all
+/// of them (`:handle` matches one path segment on Cloudflare Pages and on
+/// Netlify alike; both hosts allow few header rules, so not one per creator).
+pub fn agency_headers(
+    root: &str,
+    style_hashes: &[String],
+    script_hashes: &[String],
+    analytics: &[&Analytics],
+) -> String {
+    format!(
+        "{}{root}:handle/assets/*\n  Cache-Control: {ASSET_CACHE}\n",
+        security_headers("/", style_hashes, script_hashes, analytics)
+    )
+}
+
+/// The security headers alone.
+fn security_headers(
     root: &str,
     style_hashes: &[String],
     script_hashes: &[String],

@@ -735,3 +735,58 @@ fn a_split_shard_counts_its_own_rules_and_creators() {
         assert!(run.stderr.contains(&want), "{want}: {}", run.stderr);
     }
 }
+
+#[test]
+fn an_agencys_assets_are_cached_for_a_year_on_cloudflare_and_netlify() {
+    let tmp = agency(3, "");
+    let dir = tmp.path().join("agency");
+    for host in ["cloudflare", "netlify"] {
+        let out = tmp.path().join(host);
+        let run = build_to(&dir, &out, &["--host", host]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let headers = read(out.join("_headers"));
+        assert!(
+            headers.contains(
+                "\n/:handle/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+            ),
+            "{headers}"
+        );
+        // the rule as both hosts read it (a placeholder is one path
+        // segment, `*` the rest; scripts/host-checks.sh asks workerd and
+        // Netlify's parser): every creator's assets, and nothing else
+        let cached = |url: &str| {
+            let mut parts = url.split('/');
+            parts.next() == Some("")
+                && parts.next().is_some_and(|h| !h.is_empty())
+                && parts.next() == Some("assets")
+        };
+        let mut assets = 0;
+        for file in walk(&out) {
+            let rel = file
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let is_asset = rel.split('/').nth(1) == Some("assets");
+            assets += usize::from(is_asset);
+            assert_eq!(cached(&format!("/{rel}")), is_asset, "{rel}");
+        }
+        assert!(assets >= 3, "{assets} assets");
+    }
+    // under a base path, the rule is under it too
+    let sub = agency(1, "");
+    let dir = sub.path().join("agency");
+    std::fs::write(
+        dir.join("agency.toml"),
+        "base_url = \"https://bio.example/team/{handle}/\"\n",
+    )
+    .unwrap();
+    let out = sub.path().join("out");
+    let run = build_to(&dir, &out, &["--host", "netlify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        read(out.join("_headers")).contains("\n/team/:handle/assets/*\n"),
+        "{}",
+        read(out.join("_headers"))
+    );
+}
