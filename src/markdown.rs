@@ -51,6 +51,8 @@ pub fn render(
     for event in Parser::new_ext(src, opts) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) => events.push(Event::Text(h)),
+            // a space renders as the line break would, and keeps the page on one line
+            Event::SoftBreak => events.push(Event::Text(CowStr::Borrowed(" "))),
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Start(Tag::Heading { .. }) => {
@@ -100,6 +102,12 @@ pub fn render(
     }
     let mut html = String::with_capacity(src.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // pulldown-cmark ends each block with a line break, which renders as
+    // nothing between blocks: out, so the page stays minified (a code
+    // block's lines are its text, so a bio with one keeps them all)
+    if !html.contains("<pre>") {
+        html = html.replace(">\n", ">");
+    }
     // Links leave the page: mark them so the browser sends no opener.
     Ok(html.replace("<a href=", "<a rel=\"noopener\" href="))
 }
@@ -125,6 +133,21 @@ mod tests {
 
     fn ok(src: &str) -> String {
         render(src, |u| Ok(format!("{u}?t=1"))).unwrap()
+    }
+
+    #[test]
+    fn blocks_and_soft_breaks_leave_no_line_breaks_but_code_keeps_its_lines() {
+        assert_eq!(
+            ok("one\ntwo\n\n- a\n- b\n\n---\nthree  \nfour"),
+            "<p>one two</p><ul><li>a</li><li>b</li></ul><hr /><p>three<br />four</p>"
+        );
+        let code = ok("x\n\n```\n<b>\n  y\n```\n");
+        assert!(
+            code.contains("<pre><code>&lt;b&gt;\n  y\n</code></pre>"),
+            "{code}"
+        );
+        // text that was HTML keeps its line breaks (they are its words' spaces)
+        assert!(ok("<div>\nhi\n</div>").contains("&lt;div&gt;\nhi\n"));
     }
 
     #[test]
