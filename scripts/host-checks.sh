@@ -78,20 +78,25 @@ wrangler=$PWD/hosts/node_modules/.bin/wrangler
 # the newest date its workerd knows (its version is 1.YYYYMMDD.N)
 # shellcheck disable=SC2016 # a JavaScript replacement pattern
 compat=$(node -p 'require("./hosts/node_modules/workerd/package.json").version.split(".")[1].replace(/(\d{4})(\d{2})(\d{2})/, "$1-$2-$3")')
-p=$(port)
-(cd "$work" && WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true \
-  CLOUDFLARE_CF_FETCH_ENABLED=false CI=true NO_COLOR=1 \
-  "$wrangler" pages dev "$work/cloudflare" --ip 127.0.0.1 --port "$p" \
-  --compatibility-date "$compat" --show-interactive-dev-session=false >"$work/wrangler.log" 2>&1) &
-pids+=($!)
+# `wrangler pages dev` on $work/NAME (offline, no banner or metrics) on a
+# free port, left in $p; its log in $work/wrangler-NAME.log
+serve_pages() {
+  p=$(port)
+  (cd "$work" && WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true \
+    CLOUDFLARE_CF_FETCH_ENABLED=false CI=true NO_COLOR=1 \
+    "$wrangler" pages dev "$work/$1" --ip 127.0.0.1 --port "$p" \
+    --compatibility-date "$compat" --show-interactive-dev-session=false >"$work/wrangler-$1.log" 2>&1) &
+  pids+=($!)
+}
+serve_pages cloudflare
 # (Cloudflare Pages never serves _redirects and _headers; wrangler's local
 # server answers them with a 502 of its own, so they are not asked for here)
 if ! python3 scripts/host_http_check.py cloudflare "http://127.0.0.1:$p" "$work/cloudflare" "$work/expect.json"; then
-  cat "$work/wrangler.log" >&2
+  cat "$work/wrangler-cloudflare.log" >&2
   exit 1
 fi
-grep -E "Parsed [0-9]+ valid (redirect|header) rules" "$work/wrangler.log"
-if grep -iE "invalid|skipped" "$work/wrangler.log"; then
+grep -E "Parsed [0-9]+ valid (redirect|header) rules" "$work/wrangler-cloudflare.log"
+if grep -iE "invalid|skipped" "$work/wrangler-cloudflare.log"; then
   echo "wrangler found rules it would not apply" >&2
   exit 1
 fi
@@ -101,14 +106,9 @@ cp -r example-site "$work/products-site"
 rm -rf "$work/products-site/public"
 sed -i '1i go_pages = "products"' "$work/products-site/profile.toml"
 "$bin" build "$work/products-site" -o "$work/cloudflare-products" --date "$date" -q --host cloudflare
-p=$(port)
-(cd "$work" && WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true \
-  CLOUDFLARE_CF_FETCH_ENABLED=false CI=true NO_COLOR=1 \
-  "$wrangler" pages dev "$work/cloudflare-products" --ip 127.0.0.1 --port "$p" \
-  --compatibility-date "$compat" --show-interactive-dev-session=false >"$work/wrangler-products.log" 2>&1) &
-pids+=($!)
+serve_pages cloudflare-products
 python3 scripts/host_http_check.py 'cloudflare (go_pages = "products")' "http://127.0.0.1:$p" \
-  "$work/cloudflare-products" "$work/expect.json" || { cat "$work/wrangler-products.log" >&2; exit 1; }
+  "$work/cloudflare-products" "$work/expect.json" || { cat "$work/wrangler-cloudflare-products.log" >&2; exit 1; }
 
 echo "== agency: each creator's assets cached for a year (workerd, Netlify's parser)"
 agency=$work/agency-src
@@ -120,13 +120,8 @@ done
 printf 'base_url = "https://bio.example/{handle}/"\n' >"$agency/agency.toml"
 "$bin" build "$agency" -o "$work/agency-cloudflare" --date "$date" -q --host cloudflare
 "$bin" build "$agency" -o "$work/agency-netlify" --date "$date" -q --host netlify
-p=$(port)
-(cd "$work" && WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false WRANGLER_HIDE_BANNER=true \
-  CLOUDFLARE_CF_FETCH_ENABLED=false CI=true NO_COLOR=1 \
-  "$wrangler" pages dev "$work/agency-cloudflare" --ip 127.0.0.1 --port "$p" \
-  --compatibility-date "$compat" --show-interactive-dev-session=false >"$work/wrangler-agency.log" 2>&1) &
-pids+=($!)
-python3 - "http://127.0.0.1:$p" "$work/agency-cloudflare" an bao <<'PY' || { cat "$work/wrangler-agency.log" >&2; exit 1; }
+serve_pages agency-cloudflare
+python3 - "http://127.0.0.1:$p" "$work/agency-cloudflare" an bao <<'PY' || { cat "$work/wrangler-agency-cloudflare.log" >&2; exit 1; }
 import os, sys, time, urllib.request
 base, out, handles = sys.argv[1], sys.argv[2], sys.argv[3:]
 def cache(path):

@@ -4,40 +4,17 @@
 use crate::analytics::Analytics;
 use crate::resolve::{Redirect, Resolved};
 
-/// `_headers` for Netlify and Cloudflare Pages: a strict policy that allows
-/// exactly the page's own inline style and its own images, and nothing else;
-/// fingerprinted assets are cached for a year.
+/// `_headers` for Netlify and Cloudflare Pages: a strict policy on every
+/// path under `root` that allows exactly the pages' own inline styles and
+/// scripts and their own images, and nothing else; and `assets`, the
+/// pattern of the fingerprinted assets, cached for a year. A site's assets
+/// are `{root}assets/*`; an agency's `{root}:handle/assets/*`, one rule for
+/// every creator (`:handle` matches one path segment on Cloudflare Pages and
+/// on Netlify alike; both hosts allow few header rules, so not one per
+/// creator), with its policy on every path (`root` "/").
 pub fn headers(
     root: &str,
-    style_hashes: &[String],
-    script_hashes: &[String],
-    analytics: &[&Analytics],
-) -> String {
-    format!(
-        "{}{root}assets/*\n  Cache-Control: {ASSET_CACHE}\n",
-        security_headers(root, style_hashes, script_hashes, analytics)
-    )
-}
-
-/// `_headers` for an agency: the security headers on every path, and each
-/// creator's fingerprinted `assets/*` cached for a year, in one rule for all
-/// of them (`:handle` matches one path segment on Cloudflare Pages and on
-/// Netlify alike; both hosts allow few header rules, so not one per creator).
-pub fn agency_headers(
-    root: &str,
-    style_hashes: &[String],
-    script_hashes: &[String],
-    analytics: &[&Analytics],
-) -> String {
-    format!(
-        "{}{root}:handle/assets/*\n  Cache-Control: {ASSET_CACHE}\n",
-        security_headers("/", style_hashes, script_hashes, analytics)
-    )
-}
-
-/// The security headers alone.
-fn security_headers(
-    root: &str,
+    assets: &str,
     style_hashes: &[String],
     script_hashes: &[String],
     analytics: &[&Analytics],
@@ -46,6 +23,7 @@ fn security_headers(
     for (name, value) in security_header_list(style_hashes, script_hashes, analytics) {
         out.push_str(&format!("  {name}: {value}\n"));
     }
+    out.push_str(&format!("{assets}\n  Cache-Control: {ASSET_CACHE}\n"));
     out
 }
 

@@ -336,7 +336,13 @@ fn site_host_files(resolved: &Resolved, renderer: &Renderer, root: &str) -> Vec<
         creators: &[],
         parts: &parts,
         headers: &files::security_header_list(&styles, &scripts, &analytics),
-        underscore_headers: &files::headers(root, &styles, &scripts, &analytics),
+        underscore_headers: &files::headers(
+            root,
+            &format!("{root}assets/*"),
+            &styles,
+            &scripts,
+            &analytics,
+        ),
         underscore_redirects: &underscore_redirects,
     };
     hosts::root_files(resolved.host, &inputs)

@@ -168,10 +168,8 @@ impl Renderer {
         ctx
     }
 
-    /// Renders a template, minified unless `minify_html = false`: minifying
-    /// a creator's main page costs more CPU than rendering it (minify-html
-    /// builds the whole document), which some agencies will not pay, as
-    /// Hugo and Zola do not by default.
+    /// Renders a template, minified unless `minify_html = false` (readable
+    /// output, as Hugo and Zola write by default).
     ///
     /// biopage's own templates are minified once, when they are loaded
     /// ([`compact_template`]), and their pages are not passed through
@@ -179,7 +177,8 @@ impl Renderer {
     /// CPU, and now takes out only the quotes around values (the tests hold
     /// that minify-html makes the same document of either page). A
     /// site's or theme's own templates may put line breaks where they
-    /// matter, so their pages go through minify-html.
+    /// matter, so their pages go through minify-html, which costs more CPU
+    /// than rendering (it builds the whole document).
     fn render(&self, name: &str, ctx: &Context, minify_html: bool) -> Result<String, Diagnostic> {
         let render = |tera: &Tera| tera.render(name, ctx).map_err(|e| template_error(name, &e));
         match (&self.compact, minify_html) {

@@ -704,7 +704,13 @@ fn agency_files(
         creators: paths,
         parts: &parts,
         headers: &files::security_header_list(&hashes, &scripts, &analytics),
-        underscore_headers: &files::agency_headers(&root, &hashes, &scripts, &analytics),
+        underscore_headers: &files::headers(
+            "/",
+            &format!("{root}:handle/assets/*"),
+            &hashes,
+            &scripts,
+            &analytics,
+        ),
         underscore_redirects: &redirects,
     };
     let mut out = hosts::root_files(host, &inputs);
